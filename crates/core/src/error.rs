@@ -1,0 +1,127 @@
+//! The one error type of the core. It crosses every boundary (CLI, desktop IPC) as
+//! `{code, message, field?}`: `code` is stable and meant for branching, `message` is for people.
+
+use serde::Serialize;
+
+/// Stable error codes. The UI and scripts branch on these; never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// An input failed validation; `field` names it.
+    Validation,
+    /// The record asked for does not exist.
+    NotFound,
+    /// The write clashes with an existing record (a duplicate admission number, say).
+    Conflict,
+    /// The school has not been set up yet.
+    NotSetUp,
+    /// The school is already set up.
+    AlreadySetUp,
+    /// The database was written by a newer Rollbook.
+    SchemaTooNew,
+    /// The database file is damaged or is not a Rollbook database.
+    DatabaseCorrupt,
+    /// The SQLite library is too old to be trusted with this data.
+    SqliteTooOld,
+    /// Another program holds the database.
+    Busy,
+    /// A file or folder could not be read or written.
+    Io,
+    /// A bug: something that should not happen did.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AppError"))]
+#[error("{message}")]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field the error is about, for validation errors (e.g. `"dob"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub field: Option<String>,
+    /// Every field problem, for forms that show them all at once (validation errors only).
+    pub details: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None, details: Vec::new() }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::Validation,
+            message: message.into(),
+            field: Some(field.to_owned()),
+            details: Vec::new(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} was not found"))
+    }
+
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::Conflict,
+            message: message.into(),
+            field: Some(field.to_owned()),
+            details: Vec::new(),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn io(context: &str, err: &std::io::Error) -> Self {
+        Self::new(ErrorCode::Io, format!("{context}: {err}"))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match &err {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                C::DatabaseBusy | C::DatabaseLocked => Error::new(
+                    ErrorCode::Busy,
+                    "The database is in use by another program. Close it and try again.",
+                ),
+                C::NotADatabase | C::DatabaseCorrupt => Error::new(
+                    ErrorCode::DatabaseCorrupt,
+                    "The database file is damaged or is not a Rollbook database. \
+                     Restore it from a backup.",
+                ),
+                C::DiskFull => Error::new(
+                    ErrorCode::Io,
+                    "The disk is full. Nothing was saved; free some space and try again.",
+                ),
+                C::ReadOnly | C::CannotOpen | C::PermissionDenied | C::SystemIoFailure => {
+                    Error::new(ErrorCode::Io, format!("The database could not be written: {err}"))
+                }
+                _ => Error::internal(format!("database error: {err}")),
+            },
+            rusqlite::Error::QueryReturnedNoRows => Error::not_found("The record"),
+            _ => Error::internal(format!("database error: {err}")),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::internal(format!("could not encode a record: {err}"))
+    }
+}

@@ -1,0 +1,87 @@
+//! Record identity: every record gets a UUIDv7 made on the device that created it, so
+//! records made offline on two PCs never clash, and ids sort roughly by creation time.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Error;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+#[serde(transparent)]
+pub struct Id(Uuid);
+
+impl Id {
+    pub fn new() -> Self {
+        Id(Uuid::now_v7())
+    }
+
+    pub fn as_uuid(&self) -> &Uuid {
+        &self.0
+    }
+}
+
+impl Default for Id {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({})", self.0.hyphenated())
+    }
+}
+
+impl FromStr for Id {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Uuid::parse_str(s.trim())
+            .map(Id)
+            .map_err(|_| Error::validation("id", format!("\"{s}\" is not a record id")))
+    }
+}
+
+impl ToSql for Id {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.0.hyphenated().to_string()))
+    }
+}
+
+impl FromSql for Id {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let s = value.as_str()?;
+        Uuid::parse_str(s).map(Id).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_v7_and_increase() {
+        let a = Id::new();
+        let b = Id::new();
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+        assert!(b > a, "a later id sorts after an earlier one");
+        assert_eq!(a.to_string().parse::<Id>().unwrap(), a);
+    }
+
+    #[test]
+    fn a_bad_id_names_itself() {
+        let err = "not-an-id".parse::<Id>().unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("id"));
+        assert!(err.message.contains("not-an-id"));
+    }
+}

@@ -1,0 +1,27 @@
+//! Rollbook's core: the school's records, the local store they live in, search, and the
+//! change capture that sync builds on. It knows nothing of windows, IPC or HTTP: the desktop
+//! shell and the CLI are thin layers over these functions.
+
+pub mod classes;
+mod diff;
+pub mod error;
+pub mod guardians;
+pub mod hlc;
+pub mod id;
+pub mod paths;
+pub mod phone;
+pub mod school;
+pub mod search;
+pub mod store;
+pub mod status;
+pub mod students;
+#[cfg(test)]
+mod testing;
+pub mod text;
+mod time;
+mod validate;
+pub mod years;
+
+pub use error::{Error, ErrorCode, FieldError, Result};
+pub use id::Id;
+pub use store::Store;

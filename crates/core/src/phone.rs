@@ -1,0 +1,69 @@
+//! Phone numbers, normalised to E.164 with libphonenumber's metadata and the school's
+//! default country, so "098765 43210", "+91 98765-43210" and "9876543210" are one number.
+
+use std::str::FromStr;
+
+use phonenumber::{Mode, country};
+
+use crate::error::{Error, Result};
+
+/// Normalises `text` to E.164 (`+919876543210`), reading local numbers as `default_country`'s.
+/// `field` names the input in the error when the text is not a phone number.
+pub fn normalise(field: &str, text: &str, default_country: &str) -> Result<String> {
+    let trimmed = text.trim();
+    let bad = |why: &str| Error::validation(field, format!("\"{trimmed}\" is not a phone number{why}"));
+    if trimmed.is_empty() {
+        return Err(bad(""));
+    }
+    if trimmed.chars().any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X')) {
+        return Err(bad(""));
+    }
+    let region = country::Id::from_str(default_country).ok();
+    let number = phonenumber::parse(region, trimmed).map_err(|_| bad(""))?;
+    if !phonenumber::is_valid(&number) {
+        let hint = match region {
+            Some(_) if !trimmed.starts_with('+') => format!(" in {default_country} (for another country, start with + and its code)"),
+            _ => String::new(),
+        };
+        return Err(bad(&hint));
+    }
+    Ok(number.format().mode(Mode::E164).to_string())
+}
+
+/// The digits of an E.164 number and of its national form, for search: a clerk may type
+/// either "98765" or "9198765".
+pub(crate) fn search_digits(e164: &str) -> String {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    match phonenumber::parse(None, e164) {
+        Ok(n) => format!("{digits} {}", n.national().value()),
+        Err(_) => digits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_and_international_forms_become_one_number() {
+        for form in ["98765 43210", "+91 98765-43210", "09876543210", "(0)98765 43210", "+919876543210"] {
+            assert_eq!(normalise("phone", form, "IN").unwrap(), "+919876543210", "{form}");
+        }
+        assert_eq!(normalise("phone", "0712 345678", "KE").unwrap(), "+254712345678");
+        assert_eq!(normalise("phone", "+254 712 345678", "IN").unwrap(), "+254712345678");
+    }
+
+    #[test]
+    fn what_is_not_a_phone_number_is_refused_by_field() {
+        for bad in ["", "12345", "not a number", "98765", "+91 12"] {
+            let err = normalise("guardians[0].phone", bad, "IN").unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("guardians[0].phone"), "{bad}");
+            assert!(err.message.contains("is not a phone number"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn search_digits_hold_both_forms() {
+        assert_eq!(search_digits("+919876543210"), "919876543210 9876543210");
+    }
+}

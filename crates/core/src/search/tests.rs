@@ -1,0 +1,108 @@
+use super::*;
+use crate::guardians::{GuardianInput, Relation};
+use crate::students::{self, StudentInput, StudentStatus};
+use crate::testing::{new_store, set_up_school};
+
+fn add(store: &Store, adm: &str, given: &str, family: &str, phone: &str) -> Id {
+    let guardians = if phone.is_empty() {
+        vec![]
+    } else {
+        vec![GuardianInput { name: format!("Parent of {given}"), relation: Relation::Mother, phone: phone.into(), ..Default::default() }]
+    };
+    students::create(store, &StudentInput {
+        admission_no: adm.into(),
+        given_name: given.into(),
+        family_name: family.into(),
+        guardians,
+        ..Default::default()
+    })
+    .unwrap()
+    .student
+    .id
+}
+
+fn names(store: &Store, q: &str) -> Vec<String> {
+    search(store, q, 20).unwrap().into_iter().map(|h| format!("{} {}", h.student.given_name, h.student.family_name).trim().to_owned()).collect()
+}
+
+fn school() -> (tempfile::TempDir, Store) {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    add(&store, "A-17", "José", "Álvarez", "98765 43210");
+    add(&store, "A-170", "Josephine", "Mwangi", "");
+    add(&store, "B-2", "Ravi", "Kumar", "99001 12233");
+    add(&store, "B-3", "Anjali", "Kumari", "");
+    add(&store, "C-9", "Zoë", "O'Brien", "");
+    add(&store, "C-10", "Mary-Jane", "Smith", "");
+    (dir, store)
+}
+
+#[test]
+fn names_match_partially_ignoring_accents_and_case() {
+    let (_d, store) = school();
+    assert_eq!(names(&store, "jose"), ["José Álvarez", "Josephine Mwangi"]);
+    assert_eq!(names(&store, "ALVAR"), ["José Álvarez"]);
+    assert_eq!(names(&store, "zoe"), ["Zoë O'Brien"]);
+    assert_eq!(names(&store, "obrien"), ["Zoë O'Brien"]);
+    assert_eq!(names(&store, "mary jane"), ["Mary-Jane Smith"]);
+    assert_eq!(names(&store, "umar"), ["Ravi Kumar", "Anjali Kumari"], "substring inside a word");
+}
+
+#[test]
+fn short_queries_match_word_starts() {
+    let (_d, store) = school();
+    assert_eq!(names(&store, "k"), ["Ravi Kumar", "Anjali Kumari"]);
+    assert_eq!(names(&store, "ra"), ["Ravi Kumar"]);
+    assert_eq!(names(&store, "ravi k"), ["Ravi Kumar"]);
+}
+
+#[test]
+fn an_exact_admission_number_ranks_first() {
+    let (_d, store) = school();
+    let hits = search(&store, "a-17", 20).unwrap();
+    assert_eq!(hits[0].student.admission_no, "A-17");
+    assert_eq!(hits[0].matched, MatchKind::AdmissionNo);
+    assert_eq!(hits[1].student.admission_no, "A-170");
+    assert_eq!(hits[1].matched, MatchKind::AdmissionNoPrefix);
+    assert_eq!(search(&store, "A17", 20).unwrap()[0].student.admission_no, "A-17");
+}
+
+#[test]
+fn a_guardian_phone_finds_the_student_in_any_form() {
+    let (_d, store) = school();
+    for q in ["98765", "9876543210", "+91 98765 43210", "43210"] {
+        let hits = search(&store, q, 20).unwrap();
+        assert_eq!(hits.len(), 1, "{q}");
+        assert_eq!(hits[0].student.given_name, "José", "{q}");
+        assert_eq!(hits[0].matched, MatchKind::Phone, "{q}");
+    }
+}
+
+#[test]
+fn the_index_follows_edits() {
+    let (_d, store) = school();
+    let id = add(&store, "D-1", "Wanjiru", "Otieno", "");
+    let d = students::get(&store, id).unwrap();
+    students::update(&store, id, &StudentInput {
+        admission_no: "D-1".into(),
+        given_name: "Wanjiku".into(),
+        family_name: "Otieno".into(),
+        status: StudentStatus::Left,
+        guardians: vec![GuardianInput { name: "Grace".into(), relation: Relation::Mother, phone: "98450 11111".into(), ..Default::default() }],
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(names(&store, "wanjiru").is_empty());
+    assert_eq!(names(&store, "wanjiku"), ["Wanjiku Otieno"]);
+    assert_eq!(names(&store, "9845011111"), ["Wanjiku Otieno"]);
+    assert_eq!(d.student.status, StudentStatus::Active);
+}
+
+#[test]
+fn nothing_typed_finds_nothing_and_odd_input_does_not_break_it() {
+    let (_d, store) = school();
+    assert!(names(&store, "   ").is_empty());
+    for q in ["\"", "\" OR 1=1 --", "a*", "NEAR(", "%", "_", "()", "\u{0}", "👍", "^j"] {
+        search(&store, q, 20).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The schema's history. Each step is the SQL file beside the module of the table it
+//! concerns; steps are only ever appended. The version lives in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations, SchemaVersion};
+
+use crate::error::{Error, ErrorCode, Result};
+
+fn steps() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("0001_device.sql")),
+        M::up(include_str!("0002_outbox.sql")),
+        M::up(include_str!("../school/0003_school.sql")),
+        M::up(include_str!("../years/0004_years.sql")),
+        M::up(include_str!("../classes/0005_classes.sql")),
+        M::up(include_str!("../students/0006_students.sql")),
+        M::up(include_str!("../guardians/0007_guardians.sql")),
+        M::up(include_str!("../search/0008_search.sql")),
+    ])
+}
+
+/// The number of steps in [`steps`]: the schema version this build writes. A test keeps
+/// the two in step.
+const STEP_COUNT: usize = 8;
+
+pub(super) fn latest() -> usize {
+    STEP_COUNT
+}
+
+pub(super) fn current(conn: &Connection) -> usize {
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .map(|v| usize::try_from(v).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let migrations = steps();
+    match migrations.current_version(conn) {
+        Ok(SchemaVersion::Outside(found)) => {
+            return Err(Error::new(
+                ErrorCode::SchemaTooNew,
+                format!(
+                    "This database was updated by a newer version of Rollbook (schema {found}); \
+                     this version understands schema {} at most. Install the newer Rollbook. \
+                     The database was left untouched.",
+                    latest()
+                ),
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(Error::internal(format!("cannot read the schema version: {e}"))),
+    }
+    migrations.to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+        other => Error::internal(format!("the database could not be upgraded: {other}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_count_matches_the_list() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        steps().to_latest(&mut conn).unwrap();
+        assert_eq!(current(&conn), STEP_COUNT);
+        assert!(steps().validate().is_ok());
+    }
+}

@@ -1,0 +1,64 @@
+// Typed wrappers over the desktop shell's commands (src-tauri/src/commands.rs). Argument
+// and result types come from types.ts, which is generated from the Rust types; the
+// mock-runtime tests in src-tauri call each command with the arguments written here.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AcademicYear,
+  AppError,
+  AppStatus,
+  Class,
+  ClassInput,
+  ClassSummary,
+  CountryDefaults,
+  Id,
+  SchoolInput,
+  SchoolProfile,
+  SearchHit,
+  SetupInput,
+  StudentDetail,
+  StudentFilter,
+  StudentInput,
+  StudentRow,
+  Term,
+  TermInput,
+  YearInput,
+  YearWithTerms,
+} from './types';
+
+/** Every command rejects with an AppError: branch on `code`, show `message`. */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+/** An AppError for anything a command may throw (including a bug in the shell). */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return { ...e, details: e.details ?? [] };
+  return { code: 'internal', message: String(e), details: [] };
+}
+
+export const api = {
+  appStatus: () => invoke<AppStatus>('app_status'),
+  countryDefaults: (country: string) => invoke<CountryDefaults>('country_defaults', { country }),
+  setupSchool: (input: SetupInput) => invoke<SchoolProfile>('setup_school', { input }),
+  updateSchool: (input: SchoolInput) => invoke<SchoolProfile>('update_school', { input }),
+
+  listYears: () => invoke<YearWithTerms[]>('list_years'),
+  addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),
+  addTerm: (year: string, input: TermInput) => invoke<Term>('add_term', { year, input }),
+
+  listClasses: () => invoke<ClassSummary[]>('list_classes'),
+  createClass: (input: ClassInput) => invoke<Class>('create_class', { input }),
+  updateClass: (id: Id, input: ClassInput) => invoke<Class>('update_class', { id, input }),
+
+  listStudents: (filter: StudentFilter) => invoke<StudentRow[]>('list_students', { filter }),
+  getStudent: (id: Id) => invoke<StudentDetail>('get_student', { id }),
+  createStudent: (input: StudentInput) => invoke<StudentDetail>('create_student', { input }),
+  updateStudent: (id: Id, input: StudentInput) => invoke<StudentDetail>('update_student', { id, input }),
+  searchStudents: (query: string, limit?: number) =>
+    invoke<SearchHit[]>('search_students', { query, limit: limit ?? null }),
+  /** `photo`: the image file's bytes, base64-encoded. */
+  setStudentPhoto: (id: Id, photo: string) => invoke<void>('set_student_photo', { id, photo }),
+  removeStudentPhoto: (id: Id) => invoke<void>('remove_student_photo', { id }),
+  /** The stored photo as base64 JPEG, or null. */
+  getStudentPhoto: (id: Id) => invoke<string | null>('get_student_photo', { id }),
+};
