@@ -57,7 +57,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, details: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            details: Vec::new(),
+        }
     }
 
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
@@ -110,7 +115,10 @@ impl From<rusqlite::Error> for Error {
                     "The disk is full. Nothing was saved; free some space and try again.",
                 ),
                 C::ReadOnly | C::CannotOpen | C::PermissionDenied | C::SystemIoFailure => {
-                    Error::new(ErrorCode::Io, format!("The database could not be written: {err}"))
+                    Error::new(
+                        ErrorCode::Io,
+                        format!("The database could not be written: {err}"),
+                    )
                 }
                 _ => Error::internal(format!("database error: {err}")),
             },

@@ -61,7 +61,9 @@ impl ToSql for Id {
 impl FromSql for Id {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let s = value.as_str()?;
-        Uuid::parse_str(s).map(Id).map_err(|e| FromSqlError::Other(Box::new(e)))
+        Uuid::parse_str(s)
+            .map(Id)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
     }
 }
 

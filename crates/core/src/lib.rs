@@ -12,8 +12,8 @@ pub mod paths;
 pub mod phone;
 pub mod school;
 pub mod search;
-pub mod store;
 pub mod status;
+pub mod store;
 pub mod students;
 #[cfg(test)]
 mod testing;

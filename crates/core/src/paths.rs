@@ -20,5 +20,10 @@ pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("app", "rollbook", "Rollbook")
         .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| Error::new(ErrorCode::Io, "Could not find this user's app-data folder; pass --data-dir."))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::Io,
+                "Could not find this user's app-data folder; pass --data-dir.",
+            )
+        })
 }

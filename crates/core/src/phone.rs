@@ -11,18 +11,24 @@ use crate::error::{Error, Result};
 /// `field` names the input in the error when the text is not a phone number.
 pub fn normalise(field: &str, text: &str, default_country: &str) -> Result<String> {
     let trimmed = text.trim();
-    let bad = |why: &str| Error::validation(field, format!("\"{trimmed}\" is not a phone number{why}"));
+    let bad =
+        |why: &str| Error::validation(field, format!("\"{trimmed}\" is not a phone number{why}"));
     if trimmed.is_empty() {
         return Err(bad(""));
     }
-    if trimmed.chars().any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X')) {
+    if trimmed
+        .chars()
+        .any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X'))
+    {
         return Err(bad(""));
     }
     let region = country::Id::from_str(default_country).ok();
     let number = phonenumber::parse(region, trimmed).map_err(|_| bad(""))?;
     if !phonenumber::is_valid(&number) {
         let hint = match region {
-            Some(_) if !trimmed.starts_with('+') => format!(" in {default_country} (for another country, start with + and its code)"),
+            Some(_) if !trimmed.starts_with('+') => {
+                format!(" in {default_country} (for another country, start with + and its code)")
+            }
             _ => String::new(),
         };
         return Err(bad(&hint));
@@ -46,11 +52,27 @@ mod tests {
 
     #[test]
     fn local_and_international_forms_become_one_number() {
-        for form in ["98765 43210", "+91 98765-43210", "09876543210", "(0)98765 43210", "+919876543210"] {
-            assert_eq!(normalise("phone", form, "IN").unwrap(), "+919876543210", "{form}");
+        for form in [
+            "98765 43210",
+            "+91 98765-43210",
+            "09876543210",
+            "(0)98765 43210",
+            "+919876543210",
+        ] {
+            assert_eq!(
+                normalise("phone", form, "IN").unwrap(),
+                "+919876543210",
+                "{form}"
+            );
         }
-        assert_eq!(normalise("phone", "0712 345678", "KE").unwrap(), "+254712345678");
-        assert_eq!(normalise("phone", "+254 712 345678", "IN").unwrap(), "+254712345678");
+        assert_eq!(
+            normalise("phone", "0712 345678", "KE").unwrap(),
+            "+254712345678"
+        );
+        assert_eq!(
+            normalise("phone", "+254 712 345678", "IN").unwrap(),
+            "+254712345678"
+        );
     }
 
     #[test]
@@ -58,7 +80,11 @@ mod tests {
         for bad in ["", "12345", "not a number", "98765", "+91 12"] {
             let err = normalise("guardians[0].phone", bad, "IN").unwrap_err();
             assert_eq!(err.field.as_deref(), Some("guardians[0].phone"), "{bad}");
-            assert!(err.message.contains("is not a phone number"), "{}", err.message);
+            assert!(
+                err.message.contains("is not a phone number"),
+                "{}",
+                err.message
+            );
         }
     }
 

@@ -20,7 +20,11 @@ pub struct AppStatus {
 pub fn status(store: &Store, app_version: &str) -> Result<AppStatus> {
     Ok(AppStatus {
         app_version: app_version.to_owned(),
-        data_dir: store.path().parent().map(|p| p.display().to_string()).unwrap_or_default(),
+        data_dir: store
+            .path()
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         device_id: store.device_id(),
         school: school::get(store)?,
     })

@@ -15,7 +15,10 @@ pub(crate) fn today() -> NaiveDate {
 /// Parses an ISO date (`YYYY-MM-DD`) given for `field`, naming the field when it is wrong.
 pub(crate) fn parse_iso_date(field: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::validation(field, format!("\"{}\" is not a date (expected YYYY-MM-DD)", text.trim()))
+        Error::validation(
+            field,
+            format!("\"{}\" is not a date (expected YYYY-MM-DD)", text.trim()),
+        )
     })
 }
 

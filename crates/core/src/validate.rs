@@ -7,7 +7,10 @@ pub(crate) struct Problems(Vec<FieldError>);
 
 impl Problems {
     pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.into(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
 
     /// Keeps the value of `result`, or records its error (under `field` when it names none).
@@ -56,11 +59,20 @@ impl Problems {
                 let message = if details.is_empty() {
                     first.message.clone()
                 } else {
-                    format!("{} (and {} more problem{})", first.message, details.len(),
-                        if details.len() == 1 { "" } else { "s" })
+                    format!(
+                        "{} (and {} more problem{})",
+                        first.message,
+                        details.len(),
+                        if details.len() == 1 { "" } else { "s" }
+                    )
                 };
                 details.insert(0, first.clone());
-                Err(Error { code: ErrorCode::Validation, message, field: Some(first.field), details })
+                Err(Error {
+                    code: ErrorCode::Validation,
+                    message,
+                    field: Some(first.field),
+                    details,
+                })
             }
         }
     }

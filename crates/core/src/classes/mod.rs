@@ -66,7 +66,10 @@ pub fn split_name(name: &str) -> (String, String) {
     }
     // "5B": digits followed by one letter.
     if let [only] = tokens.as_slice() {
-        let (digits, rest) = only.split_at(only.find(|c: char| !c.is_ascii_digit()).unwrap_or(only.len()));
+        let (digits, rest) = only.split_at(
+            only.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(only.len()),
+        );
         if !digits.is_empty() && rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic()) {
             return (digits.to_owned(), rest.to_ascii_uppercase());
         }
@@ -80,19 +83,42 @@ fn validate(input: &ClassInput, id: Id) -> Result<Class> {
         let grade = p.required("grade", "The grade", &input.grade, 40);
         let section = crate::text::clean(&input.section).to_uppercase();
         p.max_len("section", "The section", &section, 10);
-        let name = if section.is_empty() { format!("Grade {grade}") } else { format!("Grade {grade} {section}") };
+        let name = if section.is_empty() {
+            format!("Grade {grade}")
+        } else {
+            format!("Grade {grade} {section}")
+        };
         (name, grade, section)
     } else {
         let name = p.required("name", "The class name", &input.name, 60);
         let (g, s) = split_name(&name);
-        let grade = if input.grade.trim().is_empty() { g } else { crate::text::clean(&input.grade) };
-        let section = if input.section.trim().is_empty() { s } else { crate::text::clean(&input.section).to_uppercase() };
+        let grade = if input.grade.trim().is_empty() {
+            g
+        } else {
+            crate::text::clean(&input.grade)
+        };
+        let section = if input.section.trim().is_empty() {
+            s
+        } else {
+            crate::text::clean(&input.section).to_uppercase()
+        };
         (name, grade, section)
     };
     let class_teacher = crate::text::clean(&input.class_teacher);
-    p.max_len("class_teacher", "The class teacher's name", &class_teacher, 100);
+    p.max_len(
+        "class_teacher",
+        "The class teacher's name",
+        &class_teacher,
+        100,
+    );
     p.finish()?;
-    Ok(Class { id, name, grade, section, class_teacher })
+    Ok(Class {
+        id,
+        name,
+        grade,
+        section,
+        class_teacher,
+    })
 }
 
 pub fn create(store: &Store, input: &ClassInput) -> Result<Class> {
@@ -103,7 +129,14 @@ pub fn create(store: &Store, input: &ClassInput) -> Result<Class> {
         w.conn().execute(
             "INSERT INTO classes (id, name, grade, section, class_teacher, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            rusqlite::params![class.id, class.name, class.grade, class.section, class.class_teacher, now],
+            rusqlite::params![
+                class.id,
+                class.name,
+                class.grade,
+                class.section,
+                class.class_teacher,
+                now
+            ],
         )?;
         w.record(RecordType::Class, class.id, Op::Insert, &class)?;
         Ok(class.clone())
@@ -129,10 +162,13 @@ pub fn update(store: &Store, id: Id, input: &ClassInput) -> Result<Class> {
 }
 
 fn ensure_unique_name(c: &Connection, class: &Class) -> Result<()> {
-    if let Some(other) = find(c, &class.name)? {
-        if other.id != class.id {
-            return Err(Error::conflict("name", format!("There is already a class called {}", other.name)));
-        }
+    if let Some(other) = find(c, &class.name)?
+        && other.id != class.id
+    {
+        return Err(Error::conflict(
+            "name",
+            format!("There is already a class called {}", other.name),
+        ));
     }
     Ok(())
 }
@@ -148,7 +184,7 @@ pub fn list(store: &Store) -> Result<Vec<ClassSummary>> {
             )?
             .query_map([], |r| Ok(ClassSummary { class: from_row(r)?, student_count: r.get(5)? }))?
             .collect::<rusqlite::Result<_>>()?;
-        rows.sort_by(|a, b| sort_key(&a.class).cmp(&sort_key(&b.class)));
+        rows.sort_by_key(|r| sort_key(&r.class));
         Ok(rows)
     })
 }
@@ -176,12 +212,22 @@ pub(crate) fn find(c: &Connection, name: &str) -> Result<Option<Class>> {
 }
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Class>> {
-    Ok(c.query_row("SELECT id, name, grade, section, class_teacher FROM classes WHERE id = ?1", [id], from_row)
-        .optional()?)
+    Ok(c.query_row(
+        "SELECT id, name, grade, section, class_teacher FROM classes WHERE id = ?1",
+        [id],
+        from_row,
+    )
+    .optional()?)
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Class> {
-    Ok(Class { id: r.get(0)?, name: r.get(1)?, grade: r.get(2)?, section: r.get(3)?, class_teacher: r.get(4)? })
+    Ok(Class {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        grade: r.get(2)?,
+        section: r.get(3)?,
+        class_teacher: r.get(4)?,
+    })
 }
 
 #[cfg(test)]

@@ -47,7 +47,14 @@ impl FromStr for Relation {
             "grandparent" | "grandfather" | "grandmother" => Relation::Grandparent,
             "sibling" | "brother" | "sister" => Relation::Sibling,
             "other" => Relation::Other,
-            other => return Err(Error::validation("relation", format!("\"{other}\" is not a relation (father, mother, guardian, grandparent, sibling, other)"))),
+            other => {
+                return Err(Error::validation(
+                    "relation",
+                    format!(
+                        "\"{other}\" is not a relation (father, mother, guardian, grandparent, sibling, other)"
+                    ),
+                ));
+            }
         })
     }
 }
@@ -117,16 +124,27 @@ pub struct SiblingRef {
     pub admission_no: String,
 }
 
-fn validate(prefix: &str, input: &GuardianInput, phone_country: &str, p: &mut Problems) -> Guardian {
+fn validate(
+    prefix: &str,
+    input: &GuardianInput,
+    phone_country: &str,
+    p: &mut Problems,
+) -> Guardian {
     let f = |name: &str| format!("{prefix}.{name}");
     let name = p.required(&f("name"), "The guardian's name", &input.name, 100);
     let phone = match input.phone.trim() {
         "" => None,
-        t => p.take(&f("phone"), crate::phone::normalise(&f("phone"), t, phone_country)),
+        t => p.take(
+            &f("phone"),
+            crate::phone::normalise(&f("phone"), t, phone_country),
+        ),
     };
     let alt_phone = match input.alt_phone.trim() {
         "" => None,
-        t => p.take(&f("alt_phone"), crate::phone::normalise(&f("alt_phone"), t, phone_country)),
+        t => p.take(
+            &f("alt_phone"),
+            crate::phone::normalise(&f("alt_phone"), t, phone_country),
+        ),
     };
     let email = match input.email.trim() {
         "" => None,
@@ -137,7 +155,10 @@ fn validate(prefix: &str, input: &GuardianInput, phone_country: &str, p: &mut Pr
         }
     };
     if input.whatsapp_consent && phone.is_none() {
-        p.add(f("whatsapp_consent"), "WhatsApp consent needs a mobile number");
+        p.add(
+            f("whatsapp_consent"),
+            "WhatsApp consent needs a mobile number",
+        );
     }
     Guardian {
         id: input.id.unwrap_or_default(),
@@ -151,7 +172,9 @@ fn validate(prefix: &str, input: &GuardianInput, phone_country: &str, p: &mut Pr
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -161,8 +184,16 @@ fn is_email(s: &str) -> bool {
 }
 
 /// Validates every guardian of a student form, naming fields as `guardians[i].field`.
-pub(crate) fn validate_all(inputs: &[GuardianInput], phone_country: &str, p: &mut Problems) -> Vec<Guardian> {
-    inputs.iter().enumerate().map(|(i, g)| validate(&format!("guardians[{i}]"), g, phone_country, p)).collect()
+pub(crate) fn validate_all(
+    inputs: &[GuardianInput],
+    phone_country: &str,
+    p: &mut Problems,
+) -> Vec<Guardian> {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| validate(&format!("guardians[{i}]"), g, phone_country, p))
+        .collect()
 }
 
 /// Makes the student's guardians exactly `wanted` (the first is primary): updates edited
@@ -177,17 +208,24 @@ pub(crate) fn save_for_student(
     for (i, (g, has_id)) in wanted.into_iter().enumerate() {
         let field = format!("guardians[{i}]");
         let id = if has_id {
-            let old = load(w.conn(), g.id)?.ok_or_else(|| Error::validation(&field, "That guardian no longer exists"))?;
+            let old = load(w.conn(), g.id)?
+                .ok_or_else(|| Error::validation(&field, "That guardian no longer exists"))?;
             update(w, &old, &g)?;
             g.id
-        } else if let Some(existing) = match &g.phone { Some(ph) => find_by_phone_in(w.conn(), ph)?, None => None } {
+        } else if let Some(existing) = match &g.phone {
+            Some(ph) => find_by_phone_in(w.conn(), ph)?,
+            None => None,
+        } {
             existing.id
         } else {
             insert(w, &g)?;
             g.id
         };
         if ids.contains(&id) {
-            return Err(Error::validation(&format!("{field}.phone"), "This guardian is listed twice"));
+            return Err(Error::validation(
+                &format!("{field}.phone"),
+                "This guardian is listed twice",
+            ));
         }
         ids.push(id);
     }
@@ -199,8 +237,14 @@ pub(crate) fn save_for_student(
     let mut touched = ids.clone();
     for (link_id, guardian_id, _) in &current {
         if !ids.contains(guardian_id) {
-            w.conn().execute("DELETE FROM student_guardians WHERE id = ?1", [link_id])?;
-            w.record(RecordType::StudentGuardian, *link_id, Op::Delete, &serde_json::Value::Null)?;
+            w.conn()
+                .execute("DELETE FROM student_guardians WHERE id = ?1", [link_id])?;
+            w.record(
+                RecordType::StudentGuardian,
+                *link_id,
+                Op::Delete,
+                &serde_json::Value::Null,
+            )?;
             touched.push(*guardian_id);
         }
     }
@@ -208,8 +252,16 @@ pub(crate) fn save_for_student(
         let primary = i == 0;
         match current.iter().find(|(_, g, _)| g == guardian_id) {
             Some((link_id, _, was_primary)) if *was_primary != primary => {
-                w.conn().execute("UPDATE student_guardians SET is_primary = ?2 WHERE id = ?1", (link_id, primary))?;
-                w.record(RecordType::StudentGuardian, *link_id, Op::Update, &serde_json::json!({ "is_primary": primary }))?;
+                w.conn().execute(
+                    "UPDATE student_guardians SET is_primary = ?2 WHERE id = ?1",
+                    (link_id, primary),
+                )?;
+                w.record(
+                    RecordType::StudentGuardian,
+                    *link_id,
+                    Op::Update,
+                    &serde_json::json!({ "is_primary": primary }),
+                )?;
             }
             Some(_) => {}
             None => {
@@ -249,7 +301,16 @@ fn update(w: &mut Writer<'_>, old: &Guardian, new: &Guardian) -> Result<()> {
     w.conn().execute(
         "UPDATE guardians SET name = ?2, relation = ?3, phone = ?4, alt_phone = ?5, email = ?6,
                 whatsapp_consent = ?7, updated_at = ?8 WHERE id = ?1",
-        rusqlite::params![new.id, new.name, new.relation.as_str(), new.phone, new.alt_phone, new.email, new.whatsapp_consent, now_utc()],
+        rusqlite::params![
+            new.id,
+            new.name,
+            new.relation.as_str(),
+            new.phone,
+            new.alt_phone,
+            new.email,
+            new.whatsapp_consent,
+            now_utc()
+        ],
     )?;
     w.record(RecordType::Guardian, new.id, Op::Update, &changed)?;
     Ok(())
@@ -276,7 +337,12 @@ fn find_by_phone_in(c: &Connection, e164: &str) -> Result<Option<Guardian>> {
 const COLUMNS: &str = "id, name, relation, phone, alt_phone, email, whatsapp_consent";
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Guardian>> {
-    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM guardians WHERE id = ?1"), [id], from_row).optional()?)
+    Ok(c.query_row(
+        &format!("SELECT {COLUMNS} FROM guardians WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?)
 }
 
 /// A student's guardians, primary first, each with their other students.
@@ -299,10 +365,18 @@ pub(crate) fn of_student(c: &Connection, student_id: Id) -> Result<Vec<LinkedGua
         .map(|(guardian, is_primary)| {
             let siblings = siblings_stmt
                 .query_map((guardian.id, student_id), |r| {
-                    Ok(SiblingRef { id: r.get(0)?, name: r.get(1)?, admission_no: r.get(2)? })
+                    Ok(SiblingRef {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        admission_no: r.get(2)?,
+                    })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            Ok(LinkedGuardian { guardian, is_primary, siblings })
+            Ok(LinkedGuardian {
+                guardian,
+                is_primary,
+                siblings,
+            })
         })
         .collect()
 }

@@ -32,7 +32,9 @@ impl DateOrder {
 
     /// The order a country writes dates in: month first in the few places that do.
     pub fn for_country(country: &str) -> DateOrder {
-        const MONTH_FIRST: &[&str] = &["US", "PH", "FM", "MH", "PW", "GU", "AS", "PR", "VI", "UM", "MP", "BZ"];
+        const MONTH_FIRST: &[&str] = &[
+            "US", "PH", "FM", "MH", "PW", "GU", "AS", "PR", "VI", "UM", "MP", "BZ",
+        ];
         if MONTH_FIRST.contains(&country.to_ascii_uppercase().as_str()) {
             DateOrder::Mdy
         } else {
@@ -47,7 +49,10 @@ impl FromStr for DateOrder {
         match s.trim().to_ascii_uppercase().as_str() {
             "DMY" => Ok(DateOrder::Dmy),
             "MDY" => Ok(DateOrder::Mdy),
-            other => Err(Error::validation("date_order", format!("\"{other}\" is not a date order (use DMY or MDY)"))),
+            other => Err(Error::validation(
+                "date_order",
+                format!("\"{other}\" is not a date order (use DMY or MDY)"),
+            )),
         }
     }
 }
@@ -125,7 +130,9 @@ pub fn defaults_for_country(country: &str) -> Result<CountryDefaults> {
 
 fn currency_of(country: &str) -> Option<String> {
     let c = iso_currency::Country::from_str(country).ok()?;
-    iso_currency::Currency::from_country(c).first().map(|cur| cur.code().to_owned())
+    iso_currency::Currency::from_country(c)
+        .first()
+        .map(|cur| cur.code().to_owned())
 }
 
 /// A country code as ISO 3166-1 alpha-2, checked against the phone-number metadata (which
@@ -134,7 +141,13 @@ pub(crate) fn normalise_country(field: &str, text: &str) -> Result<String> {
     let cc = text.trim().to_ascii_uppercase();
     match phonenumber::country::Id::from_str(&cc) {
         Ok(_) if cc.len() == 2 => Ok(cc),
-        _ => Err(Error::validation(field, format!("\"{}\" is not a two-letter country code (e.g. IN, KE, US)", text.trim()))),
+        _ => Err(Error::validation(
+            field,
+            format!(
+                "\"{}\" is not a two-letter country code (e.g. IN, KE, US)",
+                text.trim()
+            ),
+        )),
     }
 }
 
@@ -147,20 +160,40 @@ struct Currency {
 fn parse_currency(text: &str) -> Result<Currency> {
     let code = text.trim().to_ascii_uppercase();
     let cur = iso_currency::Currency::from_code(&code).ok_or_else(|| {
-        Error::validation("currency", format!("\"{}\" is not an ISO 4217 currency code (e.g. INR, KES, USD)", text.trim()))
+        Error::validation(
+            "currency",
+            format!(
+                "\"{}\" is not an ISO 4217 currency code (e.g. INR, KES, USD)",
+                text.trim()
+            ),
+        )
     })?;
     let minor_units = cur
         .exponent()
         .and_then(|e| u8::try_from(e).ok())
-        .ok_or_else(|| Error::validation("currency", format!("{code} is not a currency money can be counted in")))?;
-    Ok(Currency { code, symbol: cur.symbol().to_string(), minor_units })
+        .ok_or_else(|| {
+            Error::validation(
+                "currency",
+                format!("{code} is not a currency money can be counted in"),
+            )
+        })?;
+    Ok(Currency {
+        code,
+        symbol: cur.symbol().to_string(),
+        minor_units,
+    })
 }
 
 fn parse_time_zone(text: &str) -> Result<String> {
     let tz = text.trim();
     tz.parse::<chrono_tz::Tz>()
         .map(|z| z.name().to_owned())
-        .map_err(|_| Error::validation("time_zone", format!("\"{tz}\" is not a time zone (e.g. Asia/Kolkata)")))
+        .map_err(|_| {
+            Error::validation(
+                "time_zone",
+                format!("\"{tz}\" is not a time zone (e.g. Asia/Kolkata)"),
+            )
+        })
 }
 
 fn system_time_zone() -> String {
@@ -188,11 +221,21 @@ fn validate(input: &SchoolInput, id: Id) -> Result<SchoolProfile> {
             None
         }
     };
-    let time_zone = match input.time_zone.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let time_zone = match input
+        .time_zone
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(tz) => p.take("time_zone", parse_time_zone(tz)),
         None => Some(system_time_zone()),
     };
-    let phone_country = match input.phone_country.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let phone_country = match input
+        .phone_country
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(pc) => p.take("phone_country", normalise_country("phone_country", pc)),
         None => country.clone(),
     };
@@ -206,7 +249,9 @@ fn validate(input: &SchoolInput, id: Id) -> Result<SchoolProfile> {
         id,
         name,
         address,
-        date_order: input.date_order.unwrap_or_else(|| DateOrder::for_country(&country)),
+        date_order: input
+            .date_order
+            .unwrap_or_else(|| DateOrder::for_country(&country)),
         country,
         currency: currency.code,
         currency_symbol: currency.symbol,
@@ -224,7 +269,10 @@ pub fn get(store: &Store) -> Result<Option<SchoolProfile>> {
 /// The profile, or a `not_set_up` error telling the user to run setup first.
 pub(crate) fn require(conn: &Connection) -> Result<SchoolProfile> {
     load(conn)?.ok_or_else(|| {
-        Error::new(ErrorCode::NotSetUp, "The school has not been set up yet. Run the first-run setup (or `rollbook init`).")
+        Error::new(
+            ErrorCode::NotSetUp,
+            "The school has not been set up yet. Run the first-run setup (or `rollbook init`).",
+        )
     })
 }
 
@@ -249,7 +297,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SchoolProfile> {
         currency: r.get(4)?,
         currency_symbol: r.get(5)?,
         currency_minor_units: r.get(6)?,
-        date_order: if order == "MDY" { DateOrder::Mdy } else { DateOrder::Dmy },
+        date_order: if order == "MDY" {
+            DateOrder::Mdy
+        } else {
+            DateOrder::Dmy
+        },
         time_zone: r.get(8)?,
         phone_country: r.get(9)?,
     })
@@ -262,16 +314,24 @@ pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
     let profile = validate(&input.school, Id::new()).map_err(|e| prefix_field(e, "school"))?;
     store.write(|w| {
         if load(w.conn())?.is_some() {
-            return Err(Error::new(ErrorCode::AlreadySetUp, "The school is already set up; edit it under Settings."));
+            return Err(Error::new(
+                ErrorCode::AlreadySetUp,
+                "The school is already set up; edit it under Settings.",
+            ));
         }
         insert(w, &profile)?;
         if let Some(year) = &input.year {
-            let y: AcademicYear = years::insert_year(w, year, true).map_err(|e| prefix_field(e, "year"))?;
+            let y: AcademicYear =
+                years::insert_year(w, year, true).map_err(|e| prefix_field(e, "year"))?;
             for (i, term) in input.terms.iter().enumerate() {
-                years::insert_term(w, &y, term).map_err(|e| prefix_field(e, &format!("terms[{i}]")))?;
+                years::insert_term(w, &y, term)
+                    .map_err(|e| prefix_field(e, &format!("terms[{i}]")))?;
             }
         } else if !input.terms.is_empty() {
-            return Err(Error::validation("year.name", "Terms need an academic year"));
+            return Err(Error::validation(
+                "year.name",
+                "Terms need an academic year",
+            ));
         }
         Ok(profile.clone())
     })

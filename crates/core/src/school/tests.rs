@@ -4,11 +4,27 @@ use crate::years;
 
 fn input(country: &str) -> SetupInput {
     SetupInput {
-        school: SchoolInput { name: "Green Valley School".into(), country: country.into(), ..Default::default() },
-        year: Some(YearInput { name: "2026".into(), start_date: "2026-01-05".into(), end_date: "2026-11-27".into() }),
+        school: SchoolInput {
+            name: "Green Valley School".into(),
+            country: country.into(),
+            ..Default::default()
+        },
+        year: Some(YearInput {
+            name: "2026".into(),
+            start_date: "2026-01-05".into(),
+            end_date: "2026-11-27".into(),
+        }),
         terms: vec![
-            TermInput { name: "Term 1".into(), start_date: "2026-01-05".into(), end_date: "2026-04-03".into() },
-            TermInput { name: "Term 2".into(), start_date: "2026-04-27".into(), end_date: "2026-08-07".into() },
+            TermInput {
+                name: "Term 1".into(),
+                start_date: "2026-01-05".into(),
+                end_date: "2026-04-03".into(),
+            },
+            TermInput {
+                name: "Term 2".into(),
+                start_date: "2026-04-27".into(),
+                end_date: "2026-08-07".into(),
+            },
         ],
     }
 }
@@ -27,13 +43,26 @@ fn setup_fills_the_country_defaults() {
     let years = years::list(&store).unwrap();
     assert_eq!(years.len(), 1);
     assert!(years[0].year.is_current);
-    assert_eq!(years[0].terms.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Term 1", "Term 2"]);
+    assert_eq!(
+        years[0]
+            .terms
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Term 1", "Term 2"]
+    );
 }
 
 #[test]
 fn us_schools_write_month_first_and_japanese_yen_has_no_minor_unit() {
-    assert_eq!(defaults_for_country("US").unwrap().date_order, DateOrder::Mdy);
-    assert_eq!(defaults_for_country("IN").unwrap().currency.as_deref(), Some("INR"));
+    assert_eq!(
+        defaults_for_country("US").unwrap().date_order,
+        DateOrder::Mdy
+    );
+    assert_eq!(
+        defaults_for_country("IN").unwrap().currency.as_deref(),
+        Some("INR")
+    );
     let (_dir, store) = new_store();
     let mut i = input("JP");
     i.school.time_zone = Some("Asia/Tokyo".into());
@@ -51,7 +80,15 @@ fn every_bad_field_is_named_at_once() {
     let err = setup(&store, &i).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     let fields: Vec<&str> = err.details.iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(fields, ["school.name", "school.country", "school.currency", "school.time_zone"]);
+    assert_eq!(
+        fields,
+        [
+            "school.name",
+            "school.country",
+            "school.currency",
+            "school.time_zone"
+        ]
+    );
     assert!(get(&store).unwrap().is_none(), "nothing was written");
 }
 
@@ -68,7 +105,10 @@ fn a_term_outside_its_year_or_overlapping_another_is_refused_and_nothing_is_writ
     let err = setup(&store, &i).unwrap_err();
     assert!(err.message.contains("within 2026"), "{}", err.message);
     assert!(get(&store).unwrap().is_none());
-    assert!(store.pending_outbox(10).unwrap().is_empty(), "no outbox entry for a failed setup");
+    assert!(
+        store.pending_outbox(10).unwrap().is_empty(),
+        "no outbox entry for a failed setup"
+    );
 }
 
 #[test]
@@ -86,7 +126,11 @@ fn editing_the_profile_records_only_what_changed() {
     let (_dir, store) = new_store();
     let p = setup(&store, &input("KE")).unwrap();
     let before = store.pending_outbox(100).unwrap().len();
-    let mut edit = SchoolInput { name: "Green Valley Academy".into(), country: "KE".into(), ..Default::default() };
+    let mut edit = SchoolInput {
+        name: "Green Valley Academy".into(),
+        country: "KE".into(),
+        ..Default::default()
+    };
     edit.time_zone = Some(p.time_zone.clone());
     let p2 = update(&store, &edit).unwrap();
     assert_eq!(p2.id, p.id);
@@ -95,5 +139,8 @@ fn editing_the_profile_records_only_what_changed() {
     assert_eq!(entries.len(), before + 1);
     let last = entries.last().unwrap();
     assert_eq!(last.op, "update");
-    assert_eq!(last.payload, serde_json::json!({ "name": "Green Valley Academy" }));
+    assert_eq!(
+        last.payload,
+        serde_json::json!({ "name": "Green Valley Academy" })
+    );
 }

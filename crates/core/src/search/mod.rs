@@ -53,11 +53,17 @@ pub const DEFAULT_LIMIT: usize = 50;
 /// Lowercase letters and digits only: how admission numbers and phones are compared
 /// ("A-17" and "a17" are the same admission number to a clerk).
 fn compact(text: &str) -> String {
-    deunicode::deunicode(text).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn looks_like_phone(query: &str) -> bool {
-    query.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    query
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         && query.chars().filter(char::is_ascii_digit).count() >= 4
 }
 
@@ -66,7 +72,8 @@ fn quote(token: &str) -> String {
     format!("\"{}\"", token.replace('"', "\"\""))
 }
 
-const SELECT: &str = "SELECT s.id, s.admission_no, s.given_name, s.family_name, s.class_id, c.name, s.status, s.dob,
+const SELECT: &str =
+    "SELECT s.id, s.admission_no, s.given_name, s.family_name, s.class_id, c.name, s.status, s.dob,
         s.gender, g.name, g.phone";
 const JOINS: &str = "LEFT JOIN classes c ON c.id = s.class_id
      LEFT JOIN student_guardians l ON l.student_id = s.id AND l.is_primary = 1
@@ -83,14 +90,24 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
     if folded.is_empty() && compacted.is_empty() {
         return Ok(Vec::new());
     }
-    let phone = if looks_like_phone(raw) { compacted.clone() } else { String::new() };
+    let phone = if looks_like_phone(raw) {
+        compacted.clone()
+    } else {
+        String::new()
+    };
     let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let (long, short): (Vec<&str>, Vec<&str>) = tokens.iter().partition(|t| t.len() >= 3);
 
     let mut expr = Vec::new();
     let by_name = !long.is_empty() && phone.is_empty();
     if by_name {
-        expr.push(format!("({})", long.iter().map(|t| quote(t)).collect::<Vec<_>>().join(" AND ")));
+        expr.push(format!(
+            "({})",
+            long.iter()
+                .map(|t| quote(t))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        ));
     }
     if compacted.len() >= 3 {
         expr.push(format!("numbers : {}", quote(&compacted)));
@@ -110,7 +127,11 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
         let hi = successor(first);
         params.push(Box::new(first.to_owned()));
         params.push(Box::new(hi));
-        let filter = word_prefix_filter(&tokens[1.min(tokens.len())..], "(s.fold_given || ' ' || s.fold_family)", &mut params);
+        let filter = word_prefix_filter(
+            &tokens[1.min(tokens.len())..],
+            "(s.fold_given || ' ' || s.fold_family)",
+            &mut params,
+        );
         format!(
             "{SELECT},
                 CASE WHEN s.admission_no = ?1 THEN 0
@@ -126,7 +147,11 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
         )
     } else {
         params.push(Box::new(expr.join(" OR ")));
-        let filter = if by_name { word_prefix_filter(&short, "f.name", &mut params) } else { String::new() };
+        let filter = if by_name {
+            word_prefix_filter(&short, "f.name", &mut params)
+        } else {
+            String::new()
+        };
         format!(
             "{SELECT},
                 CASE WHEN s.admission_no = ?1 THEN 0
@@ -143,7 +168,10 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
     let mut stmt = c.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let hits = stmt.query_map(refs.as_slice(), |r| {
-        Ok(SearchHit { student: crate::students::row_from(r)?, matched: MatchKind::from_rank(r.get(11)?) })
+        Ok(SearchHit {
+            student: crate::students::row_from(r)?,
+            matched: MatchKind::from_rank(r.get(11)?),
+        })
     })?;
     Ok(hits.collect::<rusqlite::Result<_>>()?)
 }
@@ -187,7 +215,12 @@ pub(crate) fn reindex(c: &Connection, student_id: Id) -> Result<()> {
     let mut stmt = c.prepare_cached(
         "SELECT g.phone, g.alt_phone FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id WHERE l.student_id = ?1",
     )?;
-    let phones = stmt.query_map([student_id], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let phones = stmt.query_map([student_id], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+        ))
+    })?;
     for pair in phones {
         let (a, b) = pair?;
         for p in [a, b].into_iter().flatten() {
@@ -196,7 +229,10 @@ pub(crate) fn reindex(c: &Connection, student_id: Id) -> Result<()> {
         }
     }
     c.execute("DELETE FROM student_search WHERE rowid = ?1", [num])?;
-    c.execute("INSERT INTO student_search (rowid, name, numbers) VALUES (?1, ?2, ?3)", (num, name, numbers))?;
+    c.execute(
+        "INSERT INTO student_search (rowid, name, numbers) VALUES (?1, ?2, ?3)",
+        (num, name, numbers),
+    )?;
     Ok(())
 }
 

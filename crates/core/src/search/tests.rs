@@ -7,22 +7,38 @@ fn add(store: &Store, adm: &str, given: &str, family: &str, phone: &str) -> Id {
     let guardians = if phone.is_empty() {
         vec![]
     } else {
-        vec![GuardianInput { name: format!("Parent of {given}"), relation: Relation::Mother, phone: phone.into(), ..Default::default() }]
+        vec![GuardianInput {
+            name: format!("Parent of {given}"),
+            relation: Relation::Mother,
+            phone: phone.into(),
+            ..Default::default()
+        }]
     };
-    students::create(store, &StudentInput {
-        admission_no: adm.into(),
-        given_name: given.into(),
-        family_name: family.into(),
-        guardians,
-        ..Default::default()
-    })
+    students::create(
+        store,
+        &StudentInput {
+            admission_no: adm.into(),
+            given_name: given.into(),
+            family_name: family.into(),
+            guardians,
+            ..Default::default()
+        },
+    )
     .unwrap()
     .student
     .id
 }
 
 fn names(store: &Store, q: &str) -> Vec<String> {
-    search(store, q, 20).unwrap().into_iter().map(|h| format!("{} {}", h.student.given_name, h.student.family_name).trim().to_owned()).collect()
+    search(store, q, 20)
+        .unwrap()
+        .into_iter()
+        .map(|h| {
+            format!("{} {}", h.student.given_name, h.student.family_name)
+                .trim()
+                .to_owned()
+        })
+        .collect()
 }
 
 fn school() -> (tempfile::TempDir, Store) {
@@ -45,7 +61,11 @@ fn names_match_partially_ignoring_accents_and_case() {
     assert_eq!(names(&store, "zoe"), ["Zoë O'Brien"]);
     assert_eq!(names(&store, "obrien"), ["Zoë O'Brien"]);
     assert_eq!(names(&store, "mary jane"), ["Mary-Jane Smith"]);
-    assert_eq!(names(&store, "umar"), ["Ravi Kumar", "Anjali Kumari"], "substring inside a word");
+    assert_eq!(
+        names(&store, "umar"),
+        ["Ravi Kumar", "Anjali Kumari"],
+        "substring inside a word"
+    );
 }
 
 #[test]
@@ -64,7 +84,10 @@ fn an_exact_admission_number_ranks_first() {
     assert_eq!(hits[0].matched, MatchKind::AdmissionNo);
     assert_eq!(hits[1].student.admission_no, "A-170");
     assert_eq!(hits[1].matched, MatchKind::AdmissionNoPrefix);
-    assert_eq!(search(&store, "A17", 20).unwrap()[0].student.admission_no, "A-17");
+    assert_eq!(
+        search(&store, "A17", 20).unwrap()[0].student.admission_no,
+        "A-17"
+    );
 }
 
 #[test]
@@ -83,14 +106,23 @@ fn the_index_follows_edits() {
     let (_d, store) = school();
     let id = add(&store, "D-1", "Wanjiru", "Otieno", "");
     let d = students::get(&store, id).unwrap();
-    students::update(&store, id, &StudentInput {
-        admission_no: "D-1".into(),
-        given_name: "Wanjiku".into(),
-        family_name: "Otieno".into(),
-        status: StudentStatus::Left,
-        guardians: vec![GuardianInput { name: "Grace".into(), relation: Relation::Mother, phone: "98450 11111".into(), ..Default::default() }],
-        ..Default::default()
-    })
+    students::update(
+        &store,
+        id,
+        &StudentInput {
+            admission_no: "D-1".into(),
+            given_name: "Wanjiku".into(),
+            family_name: "Otieno".into(),
+            status: StudentStatus::Left,
+            guardians: vec![GuardianInput {
+                name: "Grace".into(),
+                relation: Relation::Mother,
+                phone: "98450 11111".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
     .unwrap();
     assert!(names(&store, "wanjiru").is_empty());
     assert_eq!(names(&store, "wanjiku"), ["Wanjiku Otieno"]);
@@ -102,7 +134,18 @@ fn the_index_follows_edits() {
 fn nothing_typed_finds_nothing_and_odd_input_does_not_break_it() {
     let (_d, store) = school();
     assert!(names(&store, "   ").is_empty());
-    for q in ["\"", "\" OR 1=1 --", "a*", "NEAR(", "%", "_", "()", "\u{0}", "👍", "^j"] {
+    for q in [
+        "\"",
+        "\" OR 1=1 --",
+        "a*",
+        "NEAR(",
+        "%",
+        "_",
+        "()",
+        "\u{0}",
+        "👍",
+        "^j",
+    ] {
         search(&store, q, 20).unwrap_or_else(|e| panic!("{q:?}: {e}"));
     }
 }

@@ -9,7 +9,11 @@ use crate::time::now_utc;
 pub(super) fn ensure(conn: &mut Connection) -> Result<Id> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let existing: Option<Id> = tx
-        .query_row("SELECT device_id FROM device WHERE singleton = 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT device_id FROM device WHERE singleton = 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     let id = match existing {
         Some(id) => id,

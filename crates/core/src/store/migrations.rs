@@ -48,7 +48,11 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
             ));
         }
         Ok(_) => {}
-        Err(e) => return Err(Error::internal(format!("cannot read the schema version: {e}"))),
+        Err(e) => {
+            return Err(Error::internal(format!(
+                "cannot read the schema version: {e}"
+            )));
+        }
     }
     migrations.to_latest(conn).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),

@@ -45,8 +45,12 @@ impl Store {
     /// Opens (creating if needed) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Store> {
         check_sqlite_version(rusqlite::version_number())?;
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| Error::io(&format!("Cannot create the data folder {}", data_dir.display()), &e))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::io(
+                &format!("Cannot create the data folder {}", data_dir.display()),
+                &e,
+            )
+        })?;
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open_with_flags(
             &path,
@@ -60,7 +64,11 @@ impl Store {
         migrations::migrate(&mut conn)?;
         let device_id = device::ensure(&mut conn)?;
         tracing::info!(path = %path.display(), device = %device_id, "store opened");
-        Ok(Store { conn: Mutex::new(conn), device_id, path })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            device_id,
+            path,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -75,7 +83,10 @@ impl Store {
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
         // A panic while holding the lock leaves the connection usable: SQLite rolls back
         // the open transaction when the Transaction guard is dropped during unwinding.
-        Ok(self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Ok(self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
     /// Runs read-only work against a consistent snapshot (the transaction is rolled back).
@@ -147,8 +158,9 @@ fn configure(conn: &Connection) -> Result<()> {
 
 fn quick_check(conn: &Connection) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA quick_check")?;
-    let problems: Vec<String> =
-        stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
+    let problems: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
     if problems.len() == 1 && problems[0] == "ok" {
         return Ok(());
     }

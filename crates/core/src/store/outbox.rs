@@ -92,5 +92,9 @@ pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry
 }
 
 pub(super) fn pending_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM outbox WHERE acked_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
 }

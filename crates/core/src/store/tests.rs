@@ -6,11 +6,15 @@ use crate::school::{self, SchoolInput, SetupInput};
 use crate::testing::{new_store, set_up_school};
 
 fn outbox_count(store: &Store) -> i64 {
-    store.read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)).unwrap()
+    store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?))
+        .unwrap()
 }
 
 fn class_count(store: &Store) -> i64 {
-    store.read(|c| Ok(c.query_row("SELECT count(*) FROM classes", [], |r| r.get(0))?)).unwrap()
+    store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM classes", [], |r| r.get(0))?))
+        .unwrap()
 }
 
 #[test]
@@ -35,7 +39,14 @@ fn a_write_and_its_outbox_entry_commit_together() {
     let (_dir, store) = new_store();
     set_up_school(&store);
     let before = outbox_count(&store);
-    let class = classes::create(&store, &ClassInput { name: "Grade 5 B".into(), ..Default::default() }).unwrap();
+    let class = classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 5 B".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(outbox_count(&store), before + 1);
     let entry = store.pending_outbox(100).unwrap().pop().unwrap();
     assert_eq!(entry.record_type, "class");
@@ -59,9 +70,19 @@ fn when_the_outbox_append_fails_the_change_is_not_kept() {
              BEGIN SELECT RAISE(ABORT, 'outbox refused'); END;",
         )
         .unwrap();
-    let err = classes::create(&store, &ClassInput { name: "Grade 6 A".into(), ..Default::default() });
+    let err = classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 6 A".into(),
+            ..Default::default()
+        },
+    );
     assert!(err.is_err());
-    assert_eq!(class_count(&store), classes_before, "the class must not exist without its outbox entry");
+    assert_eq!(
+        class_count(&store),
+        classes_before,
+        "the class must not exist without its outbox entry"
+    );
 }
 
 #[test]
@@ -86,15 +107,33 @@ fn when_the_change_fails_after_its_outbox_entry_neither_is_kept() {
 fn sequence_numbers_and_clock_stamps_increase_and_survive_a_restart() {
     let (dir, store) = new_store();
     set_up_school(&store);
-    classes::create(&store, &ClassInput { name: "Grade 1 A".into(), ..Default::default() }).unwrap();
+    classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 1 A".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let device = store.device_id();
     drop(store);
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.device_id(), device, "the device id is made once");
-    classes::create(&store, &ClassInput { name: "Grade 1 B".into(), ..Default::default() }).unwrap();
+    classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 1 B".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let entries = store.pending_outbox(100).unwrap();
     let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
-    assert_eq!(seqs, (1..=entries.len() as i64).collect::<Vec<_>>(), "no gaps, no repeats");
+    assert_eq!(
+        seqs,
+        (1..=entries.len() as i64).collect::<Vec<_>>(),
+        "no gaps, no repeats"
+    );
     assert!(entries.windows(2).all(|w| w[1].hlc > w[0].hlc));
 }
 
@@ -111,14 +150,21 @@ fn an_older_build_refuses_a_database_a_newer_one_migrated() {
     drop(store);
     // What a newer Rollbook leaves behind: a schema version beyond this build's.
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-    conn.pragma_update(None, "user_version", migrations::latest() as i64 + 1).unwrap();
+    conn.pragma_update(None, "user_version", migrations::latest() as i64 + 1)
+        .unwrap();
     drop(conn);
     let err = Store::open(dir.path()).unwrap_err();
     assert_eq!(err.code, ErrorCode::SchemaTooNew);
-    assert!(err.message.contains("newer version of Rollbook"), "{}", err.message);
+    assert!(
+        err.message.contains("newer version of Rollbook"),
+        "{}",
+        err.message
+    );
     // Left untouched.
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(v, migrations::latest() as i64 + 1);
 }
 
@@ -128,7 +174,11 @@ fn a_file_that_is_not_a_database_gets_a_clear_message() {
     std::fs::write(dir.path().join(DB_FILE), vec![0x42u8; 8192]).unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt, "{err:?}");
-    assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), vec![0x42u8; 8192], "left untouched");
+    assert_eq!(
+        std::fs::read(dir.path().join(DB_FILE)).unwrap(),
+        vec![0x42u8; 8192],
+        "left untouched"
+    );
 }
 
 #[test]
@@ -136,7 +186,14 @@ fn a_damaged_database_is_refused_not_opened() {
     let (dir, store) = new_store();
     set_up_school(&store);
     for i in 0..40 {
-        classes::create(&store, &ClassInput { name: format!("Grade {i} A"), ..Default::default() }).unwrap();
+        classes::create(
+            &store,
+            &ClassInput {
+                name: format!("Grade {i} A"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     }
     drop(store);
     checkpoint(dir.path());
@@ -154,14 +211,16 @@ fn a_damaged_database_is_refused_not_opened() {
 
 fn checkpoint(dir: &Path) {
     let conn = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
 }
 
 #[test]
 fn another_programs_sqlite_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);").unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);")
+        .unwrap();
     drop(conn);
     let err = Store::open(dir.path()).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt);
@@ -170,9 +229,15 @@ fn another_programs_sqlite_file_is_refused() {
 
 #[test]
 fn sqlite_older_than_3_51_3_is_refused() {
-    assert_eq!(check_sqlite_version(3_051_002).unwrap_err().code, ErrorCode::SqliteTooOld);
+    assert_eq!(
+        check_sqlite_version(3_051_002).unwrap_err().code,
+        ErrorCode::SqliteTooOld
+    );
     assert!(check_sqlite_version(3_051_003).is_ok());
-    assert!(check_sqlite_version(rusqlite::version_number()).is_ok(), "the bundled SQLite is new enough");
+    assert!(
+        check_sqlite_version(rusqlite::version_number()).is_ok(),
+        "the bundled SQLite is new enough"
+    );
 }
 
 #[test]
@@ -190,11 +255,17 @@ fn doctor_reports_a_sound_database() {
 fn setup_twice_is_refused() {
     let (_dir, store) = new_store();
     set_up_school(&store);
-    let err = school::setup(&store, &SetupInput {
-        school: SchoolInput { name: "Other".into(), country: "KE".into(), ..Default::default() },
-        ..Default::default()
-    })
+    let err = school::setup(
+        &store,
+        &SetupInput {
+            school: SchoolInput {
+                name: "Other".into(),
+                country: "KE".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::AlreadySetUp);
 }
-

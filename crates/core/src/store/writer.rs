@@ -27,7 +27,13 @@ impl<'c> Writer<'c> {
             [],
             |r| Ok((r.get::<_, i64>(0)?, Hlc::from_raw(r.get(1)?))),
         )?;
-        Ok(Writer { tx, device_id, last_seq, last_hlc, changes: 0 })
+        Ok(Writer {
+            tx,
+            device_id,
+            last_seq,
+            last_hlc,
+            changes: 0,
+        })
     }
 
     /// The connection, for the table modules' statements.

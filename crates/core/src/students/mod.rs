@@ -45,7 +45,10 @@ impl FromStr for Gender {
             "m" | "male" | "boy" => Ok(Gender::Male),
             "f" | "female" | "girl" => Ok(Gender::Female),
             "o" | "other" | "x" => Ok(Gender::Other),
-            other => Err(Error::validation("gender", format!("\"{other}\" is not a gender (male, female or other)"))),
+            other => Err(Error::validation(
+                "gender",
+                format!("\"{other}\" is not a gender (male, female or other)"),
+            )),
         }
     }
 }
@@ -77,7 +80,10 @@ impl FromStr for StudentStatus {
             "active" => Ok(StudentStatus::Active),
             "left" => Ok(StudentStatus::Left),
             "graduated" => Ok(StudentStatus::Graduated),
-            other => Err(Error::validation("status", format!("\"{other}\" is not a status (active, left or graduated)"))),
+            other => Err(Error::validation(
+                "status",
+                format!("\"{other}\" is not a status (active, left or graduated)"),
+            )),
         }
     }
 }
@@ -168,15 +174,31 @@ pub struct StudentFilter {
     pub status: Option<StudentStatus>,
 }
 
-fn validate(c: &Connection, input: &StudentInput, id: Id) -> Result<(Student, Vec<(guardians::Guardian, bool)>)> {
+fn validate(
+    c: &Connection,
+    input: &StudentInput,
+    id: Id,
+) -> Result<(Student, Vec<(guardians::Guardian, bool)>)> {
     let school = crate::school::require(c)?;
     let mut p = Problems::default();
-    let admission_no = p.required("admission_no", "The admission number", &input.admission_no, 32);
+    let admission_no = p.required(
+        "admission_no",
+        "The admission number",
+        &input.admission_no,
+        32,
+    );
     let given_name = p.required("given_name", "The given name", &input.given_name, 100);
     let family_name = crate::text::clean(&input.family_name);
     p.max_len("family_name", "The family name", &family_name, 100);
-    let dob = p.take("dob", parse_optional_date("dob", Some(&input.dob))).flatten();
-    let admission_date = p.take("admission_date", parse_optional_date("admission_date", Some(&input.admission_date))).flatten();
+    let dob = p
+        .take("dob", parse_optional_date("dob", Some(&input.dob)))
+        .flatten();
+    let admission_date = p
+        .take(
+            "admission_date",
+            parse_optional_date("admission_date", Some(&input.admission_date)),
+        )
+        .flatten();
     if let Some(d) = dob {
         if d > today() {
             p.add("dob", "The date of birth is in the future");
@@ -186,10 +208,10 @@ fn validate(c: &Connection, input: &StudentInput, id: Id) -> Result<(Student, Ve
             p.add("dob", "The date of birth must be before the admission date");
         }
     }
-    if let Some(class_id) = input.class_id {
-        if crate::classes::load(c, class_id)?.is_none() {
-            p.add("class_id", "That class no longer exists");
-        }
+    if let Some(class_id) = input.class_id
+        && crate::classes::load(c, class_id)?.is_none()
+    {
+        p.add("class_id", "That class no longer exists");
     }
     let guardians = guardians::validate_all(&input.guardians, &school.phone_country, &mut p);
     p.finish()?;
@@ -204,7 +226,10 @@ fn validate(c: &Connection, input: &StudentInput, id: Id) -> Result<(Student, Ve
         status: input.status,
         admission_date,
     };
-    let wanted = guardians.into_iter().zip(input.guardians.iter().map(|g| g.id.is_some())).collect();
+    let wanted = guardians
+        .into_iter()
+        .zip(input.guardians.iter().map(|g| g.id.is_some()))
+        .collect();
     Ok((student, wanted))
 }
 
@@ -219,7 +244,10 @@ fn ensure_admission_no_free(c: &Connection, s: &Student) -> Result<()> {
     match holder {
         Some((id, name)) if id != s.id => Err(Error::conflict(
             "admission_no",
-            format!("Admission number {} already belongs to {name}", s.admission_no),
+            format!(
+                "Admission number {} already belongs to {name}",
+                s.admission_no
+            ),
         )),
         _ => Ok(()),
     }
@@ -299,7 +327,11 @@ pub fn get(store: &Store, id: Id) -> Result<StudentDetail> {
 pub fn find_by_admission_no(store: &Store, admission_no: &str) -> Result<Option<StudentDetail>> {
     store.read(|c| {
         let id: Option<Id> = c
-            .query_row("SELECT id FROM students WHERE admission_no = ?1", [admission_no.trim()], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM students WHERE admission_no = ?1",
+                [admission_no.trim()],
+                |r| r.get(0),
+            )
             .optional()?;
         id.map(|id| detail(c, id)).transpose()
     })
@@ -311,14 +343,28 @@ fn detail(c: &Connection, id: Id) -> Result<StudentDetail> {
         Some(cid) => crate::classes::load(c, cid)?.map(|cl| cl.name),
         None => None,
     };
-    let has_photo = c.query_row("SELECT EXISTS (SELECT 1 FROM student_photos WHERE student_id = ?1)", [id], |r| r.get(0))?;
-    Ok(StudentDetail { guardians: guardians::of_student(c, id)?, student, class_name, has_photo })
+    let has_photo = c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM student_photos WHERE student_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    Ok(StudentDetail {
+        guardians: guardians::of_student(c, id)?,
+        student,
+        class_name,
+        has_photo,
+    })
 }
 
 const COLUMNS: &str = "s.id, s.admission_no, s.given_name, s.family_name, s.dob, s.gender, s.class_id, s.status, s.admission_date";
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Student>> {
-    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM students s WHERE s.id = ?1"), [id], from_row).optional()?)
+    Ok(c.query_row(
+        &format!("SELECT {COLUMNS} FROM students s WHERE s.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?)
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
@@ -392,8 +438,16 @@ pub fn set_photo(store: &Store, id: Id, image_bytes: &[u8]) -> Result<()> {
 
 pub fn remove_photo(store: &Store, id: Id) -> Result<()> {
     store.write(|w| {
-        if w.conn().execute("DELETE FROM student_photos WHERE student_id = ?1", [id])? > 0 {
-            w.record(RecordType::StudentPhoto, id, Op::Delete, &serde_json::Value::Null)?;
+        if w.conn()
+            .execute("DELETE FROM student_photos WHERE student_id = ?1", [id])?
+            > 0
+        {
+            w.record(
+                RecordType::StudentPhoto,
+                id,
+                Op::Delete,
+                &serde_json::Value::Null,
+            )?;
         }
         Ok(())
     })
@@ -401,7 +455,14 @@ pub fn remove_photo(store: &Store, id: Id) -> Result<()> {
 
 /// The student's photo as JPEG bytes.
 pub fn photo(store: &Store, id: Id) -> Result<Option<Vec<u8>>> {
-    store.read(|c| Ok(c.query_row("SELECT jpeg FROM student_photos WHERE student_id = ?1", [id], |r| r.get(0)).optional()?))
+    store.read(|c| {
+        Ok(c.query_row(
+            "SELECT jpeg FROM student_photos WHERE student_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+    })
 }
 
 #[cfg(test)]

@@ -16,13 +16,22 @@ pub const PHOTO_MAX_SIDE: u32 = 480;
 
 pub(super) fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Error::validation("photo", format!("The photo is larger than {} MB", MAX_PHOTO_BYTES / 1024 / 1024)));
+        return Err(Error::validation(
+            "photo",
+            format!(
+                "The photo is larger than {} MB",
+                MAX_PHOTO_BYTES / 1024 / 1024
+            ),
+        ));
     }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::validation("photo", format!("The photo could not be read: {e}")))?;
     if reader.format().is_none() {
-        return Err(Error::validation("photo", "The file is not a JPEG, PNG or WebP image"));
+        return Err(Error::validation(
+            "photo",
+            "The file is not a JPEG, PNG or WebP image",
+        ));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
@@ -33,7 +42,11 @@ pub(super) fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
         .decode()
         .map_err(|e| Error::validation("photo", format!("The photo could not be read: {e}")))?;
     let img = if img.width() > PHOTO_MAX_SIDE || img.height() > PHOTO_MAX_SIDE {
-        img.resize(PHOTO_MAX_SIDE, PHOTO_MAX_SIDE, image::imageops::FilterType::Lanczos3)
+        img.resize(
+            PHOTO_MAX_SIDE,
+            PHOTO_MAX_SIDE,
+            image::imageops::FilterType::Lanczos3,
+        )
     } else {
         img
     };
@@ -54,7 +67,10 @@ pub(super) struct Payload {
 impl Payload {
     pub(super) fn new(student_id: Id, jpeg: &[u8]) -> Self {
         use base64::Engine;
-        Payload { student_id, jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg) }
+        Payload {
+            student_id,
+            jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg),
+        }
     }
 }
 
@@ -63,7 +79,9 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()

@@ -5,11 +5,24 @@ use crate::guardians::Relation;
 use crate::testing::{new_store, set_up_school};
 
 fn class(store: &Store, name: &str) -> Id {
-    classes::create(store, &ClassInput { name: name.into(), ..Default::default() }).unwrap().id
+    classes::create(
+        store,
+        &ClassInput {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id
 }
 
 fn guardian(name: &str, phone: &str) -> GuardianInput {
-    GuardianInput { name: name.into(), relation: Relation::Father, phone: phone.into(), ..Default::default() }
+    GuardianInput {
+        name: name.into(),
+        relation: Relation::Father,
+        phone: phone.into(),
+        ..Default::default()
+    }
 }
 
 fn student(adm: &str, given: &str, family: &str, class_id: Option<Id>) -> StudentInput {
@@ -35,10 +48,20 @@ fn a_student_with_a_guardian_is_stored_and_listed_with_the_class() {
     assert_eq!(d.student.given_name, "Aarav");
     assert_eq!(d.class_name.as_deref(), Some("Grade 5 B"));
     assert_eq!(d.guardians.len(), 1);
-    assert_eq!(d.guardians[0].guardian.phone.as_deref(), Some("+919876543210"));
+    assert_eq!(
+        d.guardians[0].guardian.phone.as_deref(),
+        Some("+919876543210")
+    );
     assert!(d.guardians[0].is_primary);
 
-    let rows = list(&store, &StudentFilter { class_id: Some(c), status: None }).unwrap();
+    let rows = list(
+        &store,
+        &StudentFilter {
+            class_id: Some(c),
+            status: None,
+        },
+    )
+    .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].guardian_phone.as_deref(), Some("+919876543210"));
     assert_eq!(classes::list(&store).unwrap()[0].student_count, 1);
@@ -62,11 +85,32 @@ fn validation_names_every_bad_field_including_guardians() {
     set_up_school(&store);
     let mut input = student("", "", "X", None);
     input.dob = "2016-13-01".into();
-    input.guardians = vec![guardian("Father", "12345"), GuardianInput { email: "no-at-sign".into(), ..guardian("Mother", "") }];
+    input.guardians = vec![
+        guardian("Father", "12345"),
+        GuardianInput {
+            email: "no-at-sign".into(),
+            ..guardian("Mother", "")
+        },
+    ];
     let err = create(&store, &input).unwrap_err();
     let fields: Vec<&str> = err.details.iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(fields, ["admission_no", "given_name", "dob", "guardians[0].phone", "guardians[1].email"]);
-    assert!(store.pending_outbox(100).unwrap().iter().all(|e| e.record_type != "student"));
+    assert_eq!(
+        fields,
+        [
+            "admission_no",
+            "given_name",
+            "dob",
+            "guardians[0].phone",
+            "guardians[1].email"
+        ]
+    );
+    assert!(
+        store
+            .pending_outbox(100)
+            .unwrap()
+            .iter()
+            .all(|e| e.record_type != "student")
+    );
 }
 
 #[test]
@@ -75,10 +119,18 @@ fn a_birth_date_in_the_future_or_after_admission_is_refused() {
     set_up_school(&store);
     let mut input = student("A1", "Kid", "", None);
     input.dob = "2999-01-01".into();
-    assert!(create(&store, &input).unwrap_err().message.contains("future"));
+    assert!(
+        create(&store, &input)
+            .unwrap_err()
+            .message
+            .contains("future")
+    );
     input.dob = "2020-01-01".into();
     input.admission_date = "2019-06-01".into();
-    assert_eq!(create(&store, &input).unwrap_err().field.as_deref(), Some("dob"));
+    assert_eq!(
+        create(&store, &input).unwrap_err().field.as_deref(),
+        Some("dob")
+    );
 }
 
 #[test]
@@ -91,7 +143,10 @@ fn siblings_share_a_guardian_found_by_phone() {
     let mut b = student("A2", "Anaya", "Sharma", None);
     b.guardians = vec![guardian("Rakesh S.", "09876543210")];
     let b = create(&store, &b).unwrap();
-    assert_eq!(a.guardians[0].guardian.id, b.guardians[0].guardian.id, "one guardian row for both");
+    assert_eq!(
+        a.guardians[0].guardian.id, b.guardians[0].guardian.id,
+        "one guardian row for both"
+    );
     assert_eq!(b.guardians[0].siblings.len(), 1);
     assert_eq!(b.guardians[0].siblings[0].name, "Aarav Sharma");
 }
@@ -108,19 +163,42 @@ fn editing_a_student_records_the_changed_fields_and_relinks_guardians() {
 
     input.class_id = Some(c6);
     input.guardians = vec![
-        GuardianInput { relation: Relation::Mother, ..guardian("Sunita Sharma", "9845012345") },
-        GuardianInput { id: Some(d.guardians[0].guardian.id), ..guardian("Rakesh Kumar Sharma", "9876543210") },
+        GuardianInput {
+            relation: Relation::Mother,
+            ..guardian("Sunita Sharma", "9845012345")
+        },
+        GuardianInput {
+            id: Some(d.guardians[0].guardian.id),
+            ..guardian("Rakesh Kumar Sharma", "9876543210")
+        },
     ];
     let d2 = update(&store, d.student.id, &input).unwrap();
     assert_eq!(d2.class_name.as_deref(), Some("Grade 6 A"));
-    assert_eq!(d2.guardians[0].guardian.name, "Sunita Sharma", "the first guardian is primary");
+    assert_eq!(
+        d2.guardians[0].guardian.name, "Sunita Sharma",
+        "the first guardian is primary"
+    );
     assert_eq!(d2.guardians[1].guardian.name, "Rakesh Kumar Sharma");
 
     let entries = store.pending_outbox(1000).unwrap();
-    let student_update = entries.iter().rev().find(|e| e.record_type == "student" && e.op == "update").unwrap();
-    assert_eq!(student_update.payload, serde_json::json!({ "class_id": c6.to_string() }));
-    let guardian_update = entries.iter().rev().find(|e| e.record_type == "guardian" && e.op == "update").unwrap();
-    assert_eq!(guardian_update.payload, serde_json::json!({ "name": "Rakesh Kumar Sharma" }));
+    let student_update = entries
+        .iter()
+        .rev()
+        .find(|e| e.record_type == "student" && e.op == "update")
+        .unwrap();
+    assert_eq!(
+        student_update.payload,
+        serde_json::json!({ "class_id": c6.to_string() })
+    );
+    let guardian_update = entries
+        .iter()
+        .rev()
+        .find(|e| e.record_type == "guardian" && e.op == "update")
+        .unwrap();
+    assert_eq!(
+        guardian_update.payload,
+        serde_json::json!({ "name": "Rakesh Kumar Sharma" })
+    );
 
     // Dropping a guardian unlinks them but keeps the guardian.
     input.guardians.truncate(1);
@@ -171,5 +249,8 @@ fn a_photo_is_stored_resized_and_can_be_removed() {
         .filter(|e| e.record_type == "student_photo")
         .map(|e| (e.op, e.record_id.to_string()))
         .collect();
-    assert_eq!(kinds.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(), ["insert", "delete"]);
+    assert_eq!(
+        kinds.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(),
+        ["insert", "delete"]
+    );
 }

@@ -72,21 +72,38 @@ fn check_range(p: &mut Problems, start: &str, end: &str) -> Option<(NaiveDate, N
 /// Adds a year. The first year added becomes the current one.
 pub fn add_year(store: &Store, input: &YearInput) -> Result<AcademicYear> {
     store.write(|w| {
-        let any: bool = w.conn().query_row("SELECT EXISTS (SELECT 1 FROM academic_years)", [], |r| r.get(0))?;
+        let any: bool =
+            w.conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM academic_years)", [], |r| {
+                    r.get(0)
+                })?;
         insert_year(w, input, !any)
     })
 }
 
-pub(crate) fn insert_year(w: &mut Writer<'_>, input: &YearInput, current: bool) -> Result<AcademicYear> {
+pub(crate) fn insert_year(
+    w: &mut Writer<'_>,
+    input: &YearInput,
+    current: bool,
+) -> Result<AcademicYear> {
     let mut p = Problems::default();
     let name = p.required("name", "The year's name", &input.name, 40);
     let range = check_range(&mut p, &input.start_date, &input.end_date);
     p.finish()?;
     let (start_date, end_date) = range.ok_or_else(|| Error::internal("validated range missing"))?;
     if find_year(w.conn(), &name)?.is_some() {
-        return Err(Error::conflict("name", format!("There is already a year called {name}")));
+        return Err(Error::conflict(
+            "name",
+            format!("There is already a year called {name}"),
+        ));
     }
-    let year = AcademicYear { id: Id::new(), name, start_date, end_date, is_current: current };
+    let year = AcademicYear {
+        id: Id::new(),
+        name,
+        start_date,
+        end_date,
+        is_current: current,
+    };
     let now = now_utc();
     w.conn().execute(
         "INSERT INTO academic_years (id, name, start_date, end_date, is_current, created_at, updated_at)
@@ -100,37 +117,74 @@ pub(crate) fn insert_year(w: &mut Writer<'_>, input: &YearInput, current: bool) 
 /// Adds a term to the year named `year_name`.
 pub fn add_term(store: &Store, year_name: &str, input: &TermInput) -> Result<Term> {
     store.write(|w| {
-        let year = find_year(w.conn(), year_name)?
-            .ok_or_else(|| Error::validation("year", format!("There is no academic year called {}", year_name.trim())))?;
+        let year = find_year(w.conn(), year_name)?.ok_or_else(|| {
+            Error::validation(
+                "year",
+                format!("There is no academic year called {}", year_name.trim()),
+            )
+        })?;
         insert_term(w, &year, input)
     })
 }
 
-pub(crate) fn insert_term(w: &mut Writer<'_>, year: &AcademicYear, input: &TermInput) -> Result<Term> {
+pub(crate) fn insert_term(
+    w: &mut Writer<'_>,
+    year: &AcademicYear,
+    input: &TermInput,
+) -> Result<Term> {
     let mut p = Problems::default();
     let name = p.required("name", "The term's name", &input.name, 40);
     let range = check_range(&mut p, &input.start_date, &input.end_date);
-    if let Some((s, e)) = range {
-        if s < year.start_date || e > year.end_date {
-            p.add("start_date", format!(
-                "The term must lie within {} ({} to {})", year.name, year.start_date, year.end_date
-            ));
-        }
+    if let Some((s, e)) = range
+        && (s < year.start_date || e > year.end_date)
+    {
+        p.add(
+            "start_date",
+            format!(
+                "The term must lie within {} ({} to {})",
+                year.name, year.start_date, year.end_date
+            ),
+        );
     }
     p.finish()?;
     let (start_date, end_date) = range.ok_or_else(|| Error::internal("validated range missing"))?;
     let existing = terms_of(w.conn(), year.id)?;
     if existing.iter().any(|t| t.name.eq_ignore_ascii_case(&name)) {
-        return Err(Error::conflict("name", format!("{} already has a term called {name}", year.name)));
+        return Err(Error::conflict(
+            "name",
+            format!("{} already has a term called {name}", year.name),
+        ));
     }
-    if let Some(t) = existing.iter().find(|t| start_date <= t.end_date && t.start_date <= end_date) {
-        return Err(Error::validation("start_date", format!("The dates overlap {} ({} to {})", t.name, t.start_date, t.end_date)));
+    if let Some(t) = existing
+        .iter()
+        .find(|t| start_date <= t.end_date && t.start_date <= end_date)
+    {
+        return Err(Error::validation(
+            "start_date",
+            format!(
+                "The dates overlap {} ({} to {})",
+                t.name, t.start_date, t.end_date
+            ),
+        ));
     }
-    let term = Term { id: Id::new(), year_id: year.id, name, start_date, end_date };
+    let term = Term {
+        id: Id::new(),
+        year_id: year.id,
+        name,
+        start_date,
+        end_date,
+    };
     w.conn().execute(
         "INSERT INTO terms (id, year_id, name, start_date, end_date, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        rusqlite::params![term.id, term.year_id, term.name, term.start_date, term.end_date, now_utc()],
+        rusqlite::params![
+            term.id,
+            term.year_id,
+            term.name,
+            term.start_date,
+            term.end_date,
+            now_utc()
+        ],
     )?;
     w.record(RecordType::Term, term.id, Op::Insert, &term)?;
     Ok(term)
@@ -168,5 +222,11 @@ fn terms_of(c: &Connection, year_id: Id) -> Result<Vec<Term>> {
 }
 
 fn year_from_row(r: &Row<'_>) -> rusqlite::Result<AcademicYear> {
-    Ok(AcademicYear { id: r.get(0)?, name: r.get(1)?, start_date: r.get(2)?, end_date: r.get(3)?, is_current: r.get(4)? })
+    Ok(AcademicYear {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        start_date: r.get(2)?,
+        end_date: r.get(3)?,
+        is_current: r.get(4)?,
+    })
 }

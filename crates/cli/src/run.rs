@@ -1,0 +1,329 @@
+//! Each command: parse, call the core, print.
+
+use rollbook_core::classes::{self, ClassInput};
+use rollbook_core::guardians::GuardianInput;
+use rollbook_core::school::{self, SchoolInput, SetupInput};
+use rollbook_core::students::{self, StudentFilter, StudentInput};
+use rollbook_core::years::{self, TermInput, YearInput};
+use rollbook_core::{Error, ErrorCode, Result, Store, paths, search};
+
+use crate::args::{
+    ClassCommand, Cli, Command, InitArgs, StudentAddArgs, StudentCommand, TermCommand, YearCommand,
+};
+use crate::output::{json, table};
+
+pub fn run(cli: &Cli) -> Result<()> {
+    let dir = paths::data_dir(cli.data_dir.clone())?;
+    let store = Store::open(&dir)?;
+    match &cli.command {
+        Command::Init(a) => init(&store, a, cli.json),
+        Command::Year(YearCommand::Add { name, start, end }) => {
+            let y = years::add_year(
+                &store,
+                &YearInput {
+                    name: name.clone(),
+                    start_date: start.clone(),
+                    end_date: end.clone(),
+                },
+            )?;
+            done(
+                cli.json,
+                &y,
+                &format!(
+                    "Added academic year {} ({} to {})",
+                    y.name, y.start_date, y.end_date
+                ),
+            )
+        }
+        Command::Year(YearCommand::List) => {
+            let list = years::list(&store)?;
+            if cli.json {
+                return json(&list);
+            }
+            for y in &list {
+                let mark = if y.year.is_current { " (current)" } else { "" };
+                println!(
+                    "{}{mark}: {} to {}",
+                    y.year.name, y.year.start_date, y.year.end_date
+                );
+                for t in &y.terms {
+                    println!("  {}: {} to {}", t.name, t.start_date, t.end_date);
+                }
+            }
+            Ok(())
+        }
+        Command::Term(TermCommand::Add {
+            year,
+            name,
+            start,
+            end,
+        }) => {
+            let t = years::add_term(
+                &store,
+                year,
+                &TermInput {
+                    name: name.clone(),
+                    start_date: start.clone(),
+                    end_date: end.clone(),
+                },
+            )?;
+            done(
+                cli.json,
+                &t,
+                &format!(
+                    "Added {} to {year} ({} to {})",
+                    t.name, t.start_date, t.end_date
+                ),
+            )
+        }
+        Command::Class(ClassCommand::Add { name, teacher }) => {
+            let c = classes::create(
+                &store,
+                &ClassInput {
+                    name: name.clone(),
+                    class_teacher: teacher.clone(),
+                    ..Default::default()
+                },
+            )?;
+            done(cli.json, &c, &format!("Added class {}", c.name))
+        }
+        Command::Class(ClassCommand::List) => {
+            let list = classes::list(&store)?;
+            if cli.json {
+                return json(&list);
+            }
+            let rows = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.class.name.clone(),
+                        c.class.class_teacher.clone(),
+                        c.student_count.to_string(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["CLASS", "TEACHER", "STUDENTS"], &rows);
+            Ok(())
+        }
+        Command::Student(StudentCommand::Add(a)) => add_student(&store, a, cli.json),
+        Command::Student(StudentCommand::List { class, status }) => {
+            let class_id = match class {
+                Some(name) => Some(find_class(&store, name)?),
+                None => None,
+            };
+            let status = status.as_deref().map(str::parse).transpose()?;
+            let list = students::list(&store, &StudentFilter { class_id, status })?;
+            if cli.json {
+                return json(&list);
+            }
+            let rows = list
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.admission_no.clone(),
+                        format!("{} {}", s.given_name, s.family_name)
+                            .trim()
+                            .to_owned(),
+                        s.class_name.clone().unwrap_or_default(),
+                        s.guardian_phone.clone().unwrap_or_default(),
+                        s.status.as_str().to_owned(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(
+                &["ADM NO", "NAME", "CLASS", "GUARDIAN PHONE", "STATUS"],
+                &rows,
+            );
+            Ok(())
+        }
+        Command::Student(StudentCommand::Show { admission_no }) => {
+            let d = students::find_by_admission_no(&store, admission_no)?.ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NotFound,
+                    format!("No student has admission number {admission_no}"),
+                )
+            })?;
+            if cli.json {
+                return json(&d);
+            }
+            println!(
+                "{} {} ({})",
+                d.student.given_name, d.student.family_name, d.student.admission_no
+            );
+            println!("class: {}", d.class_name.as_deref().unwrap_or("-"));
+            println!("status: {}", d.student.status.as_str());
+            if let Some(dob) = d.student.dob {
+                println!("date of birth: {dob}");
+            }
+            for g in &d.guardians {
+                let g2 = &g.guardian;
+                println!(
+                    "guardian: {} ({}) {}",
+                    g2.name,
+                    g2.relation.as_str(),
+                    g2.phone.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        Command::Search { text, limit } => {
+            let hits = search::search(&store, text, *limit)?;
+            if cli.json {
+                return json(&hits);
+            }
+            let rows = hits
+                .iter()
+                .map(|h| {
+                    let s = &h.student;
+                    vec![
+                        s.admission_no.clone(),
+                        format!("{} {}", s.given_name, s.family_name)
+                            .trim()
+                            .to_owned(),
+                        s.class_name.clone().unwrap_or_default(),
+                        s.guardian_phone.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["ADM NO", "NAME", "CLASS", "GUARDIAN PHONE"], &rows);
+            Ok(())
+        }
+        Command::Doctor => {
+            let report = store.doctor()?;
+            if cli.json {
+                json(&report)?;
+            } else {
+                println!("database: {}", store.path().display());
+                println!(
+                    "schema version: {} (this build writes {})",
+                    report.schema_version, report.schema_latest
+                );
+                println!("sqlite: {}", report.sqlite_version);
+                println!("device: {}", report.device_id);
+                println!("integrity: {}", report.integrity.join("; "));
+                for p in &report.foreign_key_problems {
+                    println!("broken reference: {p}");
+                }
+                println!("changes waiting to sync: {}", report.pending_outbox);
+            }
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    ErrorCode::DatabaseCorrupt,
+                    "The database has problems (see above). Restore it from a backup.",
+                ))
+            }
+        }
+    }
+}
+
+fn done(as_json: bool, value: &impl serde::Serialize, message: &str) -> Result<()> {
+    if as_json {
+        json(value)
+    } else {
+        println!("{message}");
+        Ok(())
+    }
+}
+
+fn init(store: &Store, a: &InitArgs, as_json: bool) -> Result<()> {
+    let date_order = a.date_order.as_deref().map(str::parse).transpose()?;
+    let profile = school::setup(
+        store,
+        &SetupInput {
+            school: SchoolInput {
+                name: a.school.clone(),
+                address: a.address.clone(),
+                country: a.country.clone(),
+                currency: a.currency.clone(),
+                date_order,
+                time_zone: a.time_zone.clone(),
+                phone_country: a.phone_country.clone(),
+            },
+            year: None,
+            terms: vec![],
+        },
+    )
+    .map_err(strip_setup_prefix)?;
+    done(
+        as_json,
+        &profile,
+        &format!(
+            "Set up {} ({}, {}, dates {}, time zone {})",
+            profile.name,
+            profile.country,
+            profile.currency,
+            profile.date_order.as_str(),
+            profile.time_zone
+        ),
+    )
+}
+
+/// Setup names fields `school.country`; on the command line they are `--country`.
+fn strip_setup_prefix(mut e: Error) -> Error {
+    let flag = |f: &str| match f.trim_start_matches("school.") {
+        "name" => "--school".to_owned(),
+        other => format!("--{}", other.replace('_', "-")),
+    };
+    e.field = e.field.as_deref().map(flag);
+    for d in &mut e.details {
+        d.field = flag(&d.field);
+    }
+    e
+}
+
+fn find_class(store: &Store, name: &str) -> Result<rollbook_core::Id> {
+    classes::find_by_name(store, name)?
+        .map(|c| c.id)
+        .ok_or_else(|| {
+            Error::validation(
+                "class",
+                format!("There is no class called \"{name}\" (see `rollbook class list`)"),
+            )
+        })
+}
+
+fn add_student(store: &Store, a: &StudentAddArgs, as_json: bool) -> Result<()> {
+    let class_id = a
+        .class
+        .as_deref()
+        .map(|c| find_class(store, c))
+        .transpose()?;
+    let guardians = match (&a.guardian_name, &a.guardian_phone) {
+        (Some(name), Some(phone)) => vec![GuardianInput {
+            name: name.clone(),
+            phone: phone.clone(),
+            relation: a.guardian_relation.parse()?,
+            ..Default::default()
+        }],
+        _ => vec![],
+    };
+    let d = students::create(
+        store,
+        &StudentInput {
+            admission_no: a.admission_no.clone(),
+            given_name: a.given.clone(),
+            family_name: a.family.clone(),
+            dob: a.dob.clone().unwrap_or_default(),
+            gender: a.gender.as_deref().map(str::parse).transpose()?,
+            class_id,
+            admission_date: a.admission_date.clone().unwrap_or_default(),
+            guardians,
+            ..Default::default()
+        },
+    )?;
+    done(
+        as_json,
+        &d,
+        &format!(
+            "Added {} ({}){}",
+            d.student.full_name(),
+            d.student.admission_no,
+            d.class_name
+                .as_deref()
+                .map(|c| format!(" to {c}"))
+                .unwrap_or_default()
+        ),
+    )
+}

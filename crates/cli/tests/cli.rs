@@ -1,0 +1,290 @@
+//! The `rollbook` binary against a fresh data folder, as school IT would use it.
+
+#![allow(clippy::unwrap_used)] // a test helper that fails loudly is what a test wants
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rollbook(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rollbook"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("ROLLBOOK_DATA_DIR")
+        .output()
+        .expect("run rollbook")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = rollbook(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(dir, args)).expect("valid JSON")
+}
+
+fn school(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "init",
+            "--school",
+            "St. Mary's School",
+            "--country",
+            "IN",
+            "--currency",
+            "INR",
+            "--time-zone",
+            "Asia/Kolkata",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "year",
+            "add",
+            "--name",
+            "2026-27",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2027-03-31",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "term",
+            "add",
+            "--year",
+            "2026-27",
+            "--name",
+            "Term 1",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2026-09-30",
+        ],
+    );
+    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
+}
+
+#[test]
+fn what_is_added_is_listed_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    school(dir.path());
+    ok(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "A-101",
+            "--given",
+            "Aarav",
+            "--family",
+            "Sharma",
+            "--class",
+            "Grade 5 B",
+            "--dob",
+            "2016-05-14",
+            "--guardian-name",
+            "Rakesh Sharma",
+            "--guardian-phone",
+            "98765 43210",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "A-102",
+            "--given",
+            "Diya",
+            "--family",
+            "Patel",
+        ],
+    );
+
+    let list = json(
+        dir.path(),
+        &["student", "list", "--class", "Grade 5 B", "--json"],
+    );
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["admission_no"], "A-101");
+    assert_eq!(list[0]["given_name"], "Aarav");
+    assert_eq!(list[0]["class_name"], "Grade 5 B");
+    assert_eq!(list[0]["dob"], "2016-05-14");
+    assert_eq!(list[0]["guardian_phone"], "+919876543210");
+    assert_eq!(
+        json(dir.path(), &["student", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let hits = json(dir.path(), &["search", "aar", "--json"]);
+    assert_eq!(hits[0]["admission_no"], "A-101");
+    let hits = json(dir.path(), &["search", "98765", "--json"]);
+    assert_eq!(hits[0]["matched"], "phone");
+
+    let years = json(dir.path(), &["year", "list", "--json"]);
+    assert_eq!(years[0]["year"]["name"], "2026-27");
+    assert_eq!(years[0]["terms"][0]["name"], "Term 1");
+    let classes = json(dir.path(), &["class", "list", "--json"]);
+    assert_eq!(classes[0]["student_count"], 1);
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_non_zero_exit_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    school(dir.path());
+    ok(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "A-1",
+            "--given",
+            "Aarav",
+        ],
+    );
+    let out = rollbook(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "a-1",
+            "--given",
+            "Other",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already belongs to Aarav"), "{err}");
+
+    let out = rollbook(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "A-2",
+            "--given",
+            "X",
+            "--dob",
+            "2016-02-30",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let e: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(e["code"], "validation");
+    assert_eq!(e["field"], "dob");
+
+    let out = rollbook(
+        dir.path(),
+        &[
+            "student",
+            "add",
+            "--admission-no",
+            "A-3",
+            "--given",
+            "X",
+            "--class",
+            "Grade 9 Z",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no class called \"Grade 9 Z\""));
+    assert_eq!(
+        json(dir.path(), &["student", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn init_defaults_the_date_order_from_the_country_and_names_bad_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = json(
+        dir.path(),
+        &[
+            "init",
+            "--school",
+            "Lincoln Elementary",
+            "--country",
+            "US",
+            "--currency",
+            "USD",
+            "--json",
+        ],
+    );
+    assert_eq!(p["date_order"], "MDY");
+    let other = tempfile::tempdir().unwrap();
+    let out = rollbook(
+        other.path(),
+        &[
+            "init",
+            "--school",
+            "X",
+            "--country",
+            "Narnia",
+            "--currency",
+            "INR",
+            "--json",
+        ],
+    );
+    let e: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(e["field"], "--country");
+}
+
+#[test]
+fn doctor_checks_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    school(dir.path());
+    let report = json(dir.path(), &["doctor", "--json"]);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["integrity"][0], "ok");
+    assert_eq!(report["schema_version"], report["schema_latest"]);
+
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("rollbook.db"),
+        b"this is a spreadsheet, not a database, but long enough to look like one....",
+    )
+    .unwrap();
+    let out = rollbook(bad.path(), &["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged or is not a Rollbook database"));
+}
+
+#[test]
+fn the_data_folder_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rollbook"))
+        .args(["init", "--school", "Env School", "--country", "KE"])
+        .env("ROLLBOOK_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("rollbook.db").exists());
+}

@@ -1,0 +1,168 @@
+//! The IPC commands. Each is a few lines: take the store, call the core on a blocking
+//! thread (SQLite and image work never run on the UI thread), return its result. Errors
+//! reach the UI as the core's `{code, message, field, details}`.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rollbook_core::classes::{self, Class, ClassInput, ClassSummary};
+use rollbook_core::school::{self, CountryDefaults, SchoolInput, SchoolProfile, SetupInput};
+use rollbook_core::search::{self, SearchHit};
+use rollbook_core::status::{self, AppStatus};
+use rollbook_core::students::{self, StudentDetail, StudentFilter, StudentInput, StudentRow};
+use rollbook_core::years::{self, AcademicYear, Term, TermInput, YearInput, YearWithTerms};
+use rollbook_core::{Error, Id, Result, Store};
+use tauri::State;
+
+use crate::state::AppState;
+
+/// Every command, for `Builder::invoke_handler`; generic so the tests can use the mock runtime.
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    tauri::generate_handler![
+        app_status,
+        country_defaults,
+        setup_school,
+        update_school,
+        list_years,
+        add_year,
+        add_term,
+        list_classes,
+        create_class,
+        update_class,
+        list_students,
+        get_student,
+        create_student,
+        update_student,
+        search_students,
+        set_student_photo,
+        remove_student_photo,
+        get_student_photo,
+    ]
+}
+
+/// Runs `f` with the store on tokio's blocking pool.
+async fn with_store<T: Send + 'static>(
+    state: State<'_, AppState>,
+    f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let store: Arc<Store> = state.store()?;
+    tauri::async_runtime::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| Error::internal(format!("the operation stopped unexpectedly: {e}")))?
+}
+
+#[tauri::command]
+async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
+    with_store(state, |s| status::status(s, env!("CARGO_PKG_VERSION"))).await
+}
+
+#[tauri::command]
+async fn country_defaults(country: String) -> Result<CountryDefaults> {
+    school::defaults_for_country(&country)
+}
+
+#[tauri::command]
+async fn setup_school(state: State<'_, AppState>, input: SetupInput) -> Result<SchoolProfile> {
+    with_store(state, move |s| school::setup(s, &input)).await
+}
+
+#[tauri::command]
+async fn update_school(state: State<'_, AppState>, input: SchoolInput) -> Result<SchoolProfile> {
+    with_store(state, move |s| school::update(s, &input)).await
+}
+
+#[tauri::command]
+async fn list_years(state: State<'_, AppState>) -> Result<Vec<YearWithTerms>> {
+    with_store(state, years::list).await
+}
+
+#[tauri::command]
+async fn add_year(state: State<'_, AppState>, input: YearInput) -> Result<AcademicYear> {
+    with_store(state, move |s| years::add_year(s, &input)).await
+}
+
+#[tauri::command]
+async fn add_term(state: State<'_, AppState>, year: String, input: TermInput) -> Result<Term> {
+    with_store(state, move |s| years::add_term(s, &year, &input)).await
+}
+
+#[tauri::command]
+async fn list_classes(state: State<'_, AppState>) -> Result<Vec<ClassSummary>> {
+    with_store(state, classes::list).await
+}
+
+#[tauri::command]
+async fn create_class(state: State<'_, AppState>, input: ClassInput) -> Result<Class> {
+    with_store(state, move |s| classes::create(s, &input)).await
+}
+
+#[tauri::command]
+async fn update_class(state: State<'_, AppState>, id: Id, input: ClassInput) -> Result<Class> {
+    with_store(state, move |s| classes::update(s, id, &input)).await
+}
+
+#[tauri::command]
+async fn list_students(
+    state: State<'_, AppState>,
+    filter: StudentFilter,
+) -> Result<Vec<StudentRow>> {
+    with_store(state, move |s| students::list(s, &filter)).await
+}
+
+#[tauri::command]
+async fn get_student(state: State<'_, AppState>, id: Id) -> Result<StudentDetail> {
+    with_store(state, move |s| students::get(s, id)).await
+}
+
+#[tauri::command]
+async fn create_student(state: State<'_, AppState>, input: StudentInput) -> Result<StudentDetail> {
+    with_store(state, move |s| students::create(s, &input)).await
+}
+
+#[tauri::command]
+async fn update_student(
+    state: State<'_, AppState>,
+    id: Id,
+    input: StudentInput,
+) -> Result<StudentDetail> {
+    with_store(state, move |s| students::update(s, id, &input)).await
+}
+
+#[tauri::command]
+async fn search_students(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<usize>,
+) -> Result<Vec<SearchHit>> {
+    let limit = limit.unwrap_or(search::DEFAULT_LIMIT).min(500);
+    with_store(state, move |s| search::search(s, &query, limit)).await
+}
+
+#[tauri::command]
+async fn set_student_photo(state: State<'_, AppState>, id: Id, photo: String) -> Result<()> {
+    with_store(state, move |s| {
+        let bytes = BASE64.decode(photo.trim()).map_err(|_| {
+            Error::validation("photo", "The photo did not arrive intact; choose it again")
+        })?;
+        students::set_photo(s, id, &bytes)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn remove_student_photo(state: State<'_, AppState>, id: Id) -> Result<()> {
+    with_store(state, move |s| students::remove_photo(s, id)).await
+}
+
+#[tauri::command]
+async fn get_student_photo(state: State<'_, AppState>, id: Id) -> Result<Option<String>> {
+    with_store(state, move |s| {
+        Ok(students::photo(s, id)?.map(|b| BASE64.encode(b)))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,218 @@
+//! The commands through Tauri's mock runtime, with the app's real configuration and
+//! capabilities, called with the arguments the UI sends.
+
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+use crate::state::AppState;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn app_with(state: AppState, dir: tempfile::TempDir) -> Harness {
+    let app = mock_builder()
+        .manage(state)
+        .invoke_handler(super::handler())
+        .build(tauri::generate_context!())
+        .expect("build the app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
+    Harness {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+fn app() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(Ok(dir.path().to_path_buf()));
+    app_with(state, dir)
+}
+
+fn call(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
+    let response = get_ipc_response(
+        &h.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )?;
+    Ok(response.deserialize::<Value>().expect("JSON response"))
+}
+
+fn setup(h: &Harness) {
+    call(h, "setup_school", json!({ "input": {
+        "school": { "name": "St. Mary's School", "address": "", "country": "IN", "time_zone": "Asia/Kolkata" },
+        "year": { "name": "2026-27", "start_date": "2026-04-01", "end_date": "2027-03-31" },
+        "terms": [{ "name": "Term 1", "start_date": "2026-04-01", "end_date": "2026-09-30" }]
+    }}))
+    .expect("setup");
+}
+
+#[test]
+fn first_run_setup_then_status_shows_the_school() {
+    let h = app();
+    let before = call(&h, "app_status", json!({})).unwrap();
+    assert_eq!(before["school"], Value::Null);
+    setup(&h);
+    let after = call(&h, "app_status", json!({})).unwrap();
+    assert_eq!(after["school"]["name"], "St. Mary's School");
+    assert_eq!(after["school"]["currency"], "INR");
+    assert_eq!(
+        call(&h, "list_years", json!({})).unwrap()[0]["terms"][0]["name"],
+        "Term 1"
+    );
+}
+
+#[test]
+fn a_class_and_a_student_are_added_and_found_by_typing() {
+    let h = app();
+    setup(&h);
+    let class = call(&h, "create_class", json!({ "input": { "name": "", "grade": "5", "section": "b", "class_teacher": "Ms. Rao" } })).unwrap();
+    assert_eq!(class["name"], "Grade 5 B");
+    let student = call(&h, "create_student", json!({ "input": {
+        "admission_no": "A-101", "given_name": "Aarav", "family_name": "Sharma", "dob": "2016-05-14",
+        "class_id": class["id"], "status": "active", "admission_date": "",
+        "guardians": [{ "name": "Rakesh Sharma", "relation": "father", "phone": "98765 43210", "alt_phone": "", "email": "", "whatsapp_consent": true }]
+    }}))
+    .unwrap();
+    assert_eq!(student["class_name"], "Grade 5 B");
+    assert_eq!(student["guardians"][0]["phone"], "+919876543210");
+
+    let hits = call(
+        &h,
+        "search_students",
+        json!({ "query": "aar", "limit": null }),
+    )
+    .unwrap();
+    assert_eq!(hits[0]["admission_no"], "A-101");
+    let listed = call(
+        &h,
+        "list_students",
+        json!({ "filter": { "class_id": class["id"] } }),
+    )
+    .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let classes = call(&h, "list_classes", json!({})).unwrap();
+    assert_eq!(classes[0]["student_count"], 1);
+}
+
+#[test]
+fn validation_errors_cross_ipc_with_their_code_and_fields() {
+    let h = app();
+    setup(&h);
+    let err = call(&h, "create_student", json!({ "input": {
+        "admission_no": "", "given_name": "Aarav", "family_name": "", "dob": "2016-02-30", "status": "active",
+        "admission_date": "", "guardians": [{ "name": "X", "relation": "mother", "phone": "123", "alt_phone": "", "email": "", "whatsapp_consent": false }]
+    }}))
+    .unwrap_err();
+    assert_eq!(err["code"], "validation");
+    assert_eq!(err["field"], "admission_no");
+    let fields: Vec<&str> = err["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["admission_no", "dob", "guardians[0].phone"]);
+}
+
+#[test]
+fn a_photo_round_trips_as_base64() {
+    use base64::Engine;
+    let h = app();
+    setup(&h);
+    let s = call(&h, "create_student", json!({ "input": {
+        "admission_no": "A-1", "given_name": "Diya", "family_name": "", "dob": "", "status": "active", "admission_date": "", "guardians": []
+    }}))
+    .unwrap();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image_png(&mut png);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(png.get_ref());
+    call(
+        &h,
+        "set_student_photo",
+        json!({ "id": s["id"], "photo": b64 }),
+    )
+    .unwrap();
+    let back = call(&h, "get_student_photo", json!({ "id": s["id"] })).unwrap();
+    let jpeg = base64::engine::general_purpose::STANDARD
+        .decode(back.as_str().unwrap())
+        .unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "stored as JPEG");
+    let err = call(
+        &h,
+        "set_student_photo",
+        json!({ "id": s["id"], "photo": "not base64!" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "photo");
+}
+
+/// A tiny valid PNG (1×1, red), written by hand so the shell needs no image crate.
+fn image_png(out: &mut std::io::Cursor<Vec<u8>>) {
+    use std::io::Write;
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90,
+        0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8,
+        0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00,
+        0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    out.write_all(PNG).unwrap();
+}
+
+#[test]
+fn a_store_that_cannot_open_is_reported_on_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(rollbook_core::store::DB_FILE),
+        vec![7u8; 4096],
+    )
+    .unwrap();
+    let state = AppState::open(Ok(dir.path().to_path_buf()));
+    let h = app_with(state, dir);
+    let err = call(&h, "app_status", json!({})).unwrap_err();
+    assert_eq!(err["code"], "database_corrupt");
+    let err = call(&h, "list_classes", json!({})).unwrap_err();
+    assert_eq!(err["code"], "database_corrupt");
+}
+
+/// Every command the UI's wrappers call is registered and allowed by the window's
+/// capability; anything else is refused.
+#[test]
+fn every_command_the_ui_calls_is_registered_and_permitted() {
+    let h = app();
+    setup(&h);
+    let wrappers = include_str!("../../../ui/src/lib/ipc/commands.ts");
+    let names: Vec<&str> = wrappers
+        .split("invoke<")
+        .skip(1)
+        .filter_map(|chunk| chunk.split('\'').nth(1))
+        .collect();
+    assert!(names.len() >= 18, "found {names:?}");
+    for name in names {
+        match call(&h, name, json!({})) {
+            Ok(_) => {}
+            Err(Value::Object(e)) => assert!(e.contains_key("code"), "{name}: {e:?}"),
+            // Missing arguments are reported as text by Tauri before the command runs.
+            Err(Value::String(s)) => assert!(s.contains("missing required key"), "{name}: {s}"),
+            Err(other) => panic!("{name}: {other:?}"),
+        }
+    }
+    let refused = call(&h, "plugin:fs|read_file", json!({ "path": "/etc/passwd" })).unwrap_err();
+    assert!(refused.to_string().contains("not"), "{refused}");
+}

@@ -1,0 +1,23 @@
+//! Rollbook's desktop shell. It opens the store, wires the commands and the window, and
+//! writes logs; everything else is the core's job.
+
+mod commands;
+mod logging;
+mod state;
+
+use state::AppState;
+
+pub fn run() {
+    let data_dir = rollbook_core::paths::data_dir(None);
+    let _log_guard = data_dir.as_ref().ok().and_then(|d| logging::init(d));
+    let state = AppState::open(data_dir);
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            tracing::error!("the app could not start: {e}");
+            eprintln!("Rollbook could not start: {e}");
+            std::process::exit(1);
+        });
+}
