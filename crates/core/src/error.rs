@@ -96,6 +96,17 @@ impl Error {
     }
 }
 
+/// Puts a field path in front of an error's field names: `name` → `school.name`, or with a
+/// bracketed prefix, `dob` → `[12].dob`.
+pub(crate) fn prefix_field(mut e: Error, prefix: &str) -> Error {
+    let join = |f: &str| format!("{prefix}.{f}");
+    e.field = e.field.as_deref().map(join);
+    for d in &mut e.details {
+        d.field = join(&d.field);
+    }
+    e
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;

@@ -311,7 +311,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SchoolProfile> {
 /// one transaction.
 /// Field names in errors are prefixed: `school.name`, `year.start_date`, `terms[1].end_date`.
 pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
-    let profile = validate(&input.school, Id::new()).map_err(|e| prefix_field(e, "school"))?;
+    let profile =
+        validate(&input.school, Id::new()).map_err(|e| crate::error::prefix_field(e, "school"))?;
     store.write(|w| {
         if load(w.conn())?.is_some() {
             return Err(Error::new(
@@ -321,11 +322,11 @@ pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
         }
         insert(w, &profile)?;
         if let Some(year) = &input.year {
-            let y: AcademicYear =
-                years::insert_year(w, year, true).map_err(|e| prefix_field(e, "year"))?;
+            let y: AcademicYear = years::insert_year(w, year, true)
+                .map_err(|e| crate::error::prefix_field(e, "year"))?;
             for (i, term) in input.terms.iter().enumerate() {
                 years::insert_term(w, &y, term)
-                    .map_err(|e| prefix_field(e, &format!("terms[{i}]")))?;
+                    .map_err(|e| crate::error::prefix_field(e, &format!("terms[{i}]")))?;
             }
         } else if !input.terms.is_empty() {
             return Err(Error::validation(
@@ -335,16 +336,6 @@ pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
         }
         Ok(profile.clone())
     })
-}
-
-fn prefix_field(mut e: Error, prefix: &str) -> Error {
-    if let Some(f) = e.field.take() {
-        e.field = Some(format!("{prefix}.{f}"));
-    }
-    for d in &mut e.details {
-        d.field = format!("{prefix}.{}", d.field);
-    }
-    e
 }
 
 /// Edits the profile; the id stays.

@@ -114,56 +114,71 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
     }
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let first = tokens.first().copied().unwrap_or("");
-    let mut params: Vec<Box<dyn ToSql>> = vec![
-        Box::new(raw.to_owned()),
-        Box::new(compacted.clone()),
-        Box::new(phone),
-        Box::new(folded.clone()),
-        Box::new(first.to_owned()),
-        Box::new(limit),
-    ];
-    let sql = if expr.is_empty() {
-        // Only short words: a prefix scan of the folded-name and admission-number indexes.
-        let hi = successor(first);
-        params.push(Box::new(first.to_owned()));
-        params.push(Box::new(hi));
+    // Both paths pick at most `limit` students first, using only the index and the
+    // students table, and join classes and guardians for those alone.
+    let (sql, params): (String, Vec<Box<dyn ToSql>>) = if expr.is_empty() {
+        // Only short words: walk the name and admission-number indexes in order and stop
+        // after `limit` matches on each.
+        let mut params: Vec<Box<dyn ToSql>> = vec![
+            Box::new(raw.to_owned()),
+            Box::new(successor(&raw.to_lowercase())),
+            Box::new(first.to_owned()),
+            Box::new(successor(first)),
+            Box::new(limit),
+        ];
         let filter = word_prefix_filter(
             &tokens[1.min(tokens.len())..],
-            "(s.fold_given || ' ' || s.fold_family)",
+            "(fold_given || ' ' || fold_family)",
             &mut params,
         );
-        format!(
-            "{SELECT},
-                CASE WHEN s.admission_no = ?1 THEN 0
-                     WHEN ?2 <> '' AND s.admission_no LIKE ?1 || '%' THEN 1
-                     WHEN s.fold_given >= ?7 AND s.fold_given < ?8 THEN 3
-                     WHEN s.fold_family >= ?7 AND s.fold_family < ?8 THEN 3
-                     ELSE 4 END AS rank
-             FROM students s {JOINS}
-             WHERE s.num IN (SELECT num FROM students WHERE fold_given >= ?7 AND fold_given < ?8
-                             UNION SELECT num FROM students WHERE fold_family >= ?7 AND fold_family < ?8
-                             UNION SELECT num FROM students WHERE admission_no LIKE ?1 || '%') {filter}
-             ORDER BY rank, s.status <> 'active', s.fold_family, s.fold_given, s.admission_no LIMIT ?6"
-        )
+        let sql = format!(
+            "WITH cand (num, rank) AS (
+                 SELECT num, 1 FROM (SELECT num FROM students WHERE admission_no >= ?1 AND admission_no < ?2
+                                     ORDER BY admission_no LIMIT ?5)
+                 UNION ALL
+                 SELECT num, 3 FROM (SELECT num FROM students WHERE fold_given >= ?3 AND fold_given < ?4 {filter}
+                                     ORDER BY fold_given, fold_family LIMIT ?5)
+                 UNION ALL
+                 SELECT num, 3 FROM (SELECT num FROM students WHERE fold_family >= ?3 AND fold_family < ?4 {filter}
+                                     ORDER BY fold_family, fold_given LIMIT ?5)),
+             best AS (SELECT num, min(rank) AS rank FROM cand GROUP BY num)
+             {SELECT}, CASE WHEN s.admission_no = ?1 THEN 0 ELSE best.rank END AS r
+             FROM best JOIN students s ON s.num = best.num {JOINS}
+             ORDER BY r, s.status <> 'active', s.fold_family, s.fold_given, s.admission_no LIMIT ?5"
+        );
+        (sql, params)
     } else {
-        params.push(Box::new(expr.join(" OR ")));
+        let mut params: Vec<Box<dyn ToSql>> = vec![
+            Box::new(raw.to_owned()),
+            Box::new(compacted.clone()),
+            Box::new(phone),
+            Box::new(folded.clone()),
+            Box::new(first.to_owned()),
+            Box::new(limit),
+            Box::new(expr.join(" OR ")),
+        ];
         let filter = if by_name {
             word_prefix_filter(&short, "f.name", &mut params)
         } else {
             String::new()
         };
-        format!(
-            "{SELECT},
-                CASE WHEN s.admission_no = ?1 THEN 0
-                     WHEN ?2 <> '' AND f.numbers LIKE ?2 || '%' THEN 1
-                     WHEN ?3 <> '' AND f.numbers LIKE '%' || ?3 || '%' THEN 2
-                     WHEN f.name LIKE ?4 || '%' OR s.fold_family LIKE ?4 || '%' THEN 3
-                     WHEN (' ' || f.name) LIKE '% ' || ?5 || '%' THEN 4
-                     ELSE 5 END AS rank
-             FROM student_search f JOIN students s ON s.num = f.rowid {JOINS}
-             WHERE student_search MATCH ?7 {filter}
-             ORDER BY rank, s.status <> 'active', s.fold_family, s.fold_given, s.admission_no LIMIT ?6"
-        )
+        let sql = format!(
+            "WITH best AS (
+                 SELECT s.num,
+                    CASE WHEN s.admission_no = ?1 THEN 0
+                         WHEN ?2 <> '' AND f.numbers LIKE ?2 || '%' THEN 1
+                         WHEN ?3 <> '' AND f.numbers LIKE '%' || ?3 || '%' THEN 2
+                         WHEN f.name LIKE ?4 || '%' OR s.fold_family LIKE ?4 || '%' THEN 3
+                         WHEN (' ' || f.name) LIKE '% ' || ?5 || '%' THEN 4
+                         ELSE 5 END AS rank
+                 FROM student_search f JOIN students s ON s.num = f.rowid
+                 WHERE student_search MATCH ?7 {filter}
+                 ORDER BY rank, s.status <> 'active', s.fold_family, s.fold_given, s.admission_no LIMIT ?6)
+             {SELECT}, best.rank
+             FROM best JOIN students s ON s.num = best.num {JOINS}
+             ORDER BY best.rank, s.status <> 'active', s.fold_family, s.fold_given, s.admission_no"
+        );
+        (sql, params)
     };
     let mut stmt = c.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();

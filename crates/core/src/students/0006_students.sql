@@ -16,8 +16,8 @@ CREATE TABLE students (
     updated_at      TEXT NOT NULL
 ) STRICT;
 CREATE INDEX students_class ON students (class_id, status);
-CREATE INDEX students_fold_given ON students (fold_given);
-CREATE INDEX students_fold_family ON students (fold_family);
+CREATE INDEX students_fold_given ON students (fold_given, fold_family);
+CREATE INDEX students_fold_family ON students (fold_family, fold_given);
 
 -- Photos apart from the student row, so lists never load them. Stored resized, as JPEG.
 CREATE TABLE student_photos (

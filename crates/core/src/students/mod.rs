@@ -266,6 +266,26 @@ pub fn create(store: &Store, input: &StudentInput) -> Result<StudentDetail> {
     get(store, id)
 }
 
+/// Adds many students in one transaction: all of them, or none if any is refused (the
+/// error's fields are prefixed with the input's index, e.g. `[12].dob`).
+pub fn create_many(store: &Store, inputs: &[StudentInput]) -> Result<Vec<Id>> {
+    store.write(|w| {
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let at = |e| crate::error::prefix_field(e, &format!("[{i}]"));
+                let (student, wanted) = validate(w.conn(), input, Id::new()).map_err(at)?;
+                ensure_admission_no_free(w.conn(), &student).map_err(at)?;
+                insert(w, &student)?;
+                let touched = guardians::save_for_student(w, student.id, wanted).map_err(at)?;
+                reindex_after(w, student.id, &touched)?;
+                Ok(student.id)
+            })
+            .collect()
+    })
+}
+
 /// Saves the student form over an existing student.
 pub fn update(store: &Store, id: Id, input: &StudentInput) -> Result<StudentDetail> {
     store.write(|w| {

@@ -254,3 +254,36 @@ fn a_photo_is_stored_resized_and_can_be_removed() {
         ["insert", "delete"]
     );
 }
+
+#[test]
+fn many_students_are_added_all_or_nothing() {
+    let (_dir, store) = new_store();
+    set_up_school(&store);
+    let ids = create_many(
+        &store,
+        &[
+            student("A1", "Aarav", "", None),
+            student("A2", "Diya", "", None),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ids.len(), 2);
+    let mut bad = student("A4", "Kid", "", None);
+    bad.dob = "2016-02-30".into();
+    let err = create_many(&store, &[student("A3", "Ravi", "", None), bad]).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("[1].dob"));
+    let err = create_many(
+        &store,
+        &[
+            student("A5", "Ravi", "", None),
+            student("A5", "Ravi again", "", None),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("[1].admission_no"));
+    assert_eq!(
+        list(&store, &StudentFilter::default()).unwrap().len(),
+        2,
+        "nothing from the refused batches"
+    );
+}
