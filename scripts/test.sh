@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Sets up this machine and runs every test: formatting, lints, the IPC type-drift check,
+# the UI's checks and unit tests, the Rust unit and integration tests (with a real Secret
+# Service keyring on a private D-Bus session), and the end-to-end tests of the real app
+# window under Xvfb through tauri-driver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+scripts/setup-system.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+rustup component add clippy rustfmt >/dev/null 2>&1 || true
+
+step "UI packages"
+npm ci --prefix ui --no-audit --no-fund
+npm ci --prefix tests/e2e --no-audit --no-fund
+
+step "tauri-driver"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  cargo install tauri-driver --version '^2' --locked
+fi
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "IPC types match the Rust types"
+cargo run -q -p rollbook-typegen -- --check
+
+step "UI: type check, unit tests, build"
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run build
+
+step "clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (keyring on a private D-Bus session)"
+scripts/with-keyring.sh cargo test --workspace --locked
+
+step "end-to-end tests of the real window"
+cargo build -p rollbook-app --features custom-protocol --locked
+tests/e2e/run.sh target/debug/rollbook-app
+
+echo
+echo "All checks passed."

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests against the real app binary in a real window: Xvfb for the
+# display, tauri-driver in front of WebKitWebDriver, and a fresh data folder each run.
+# Usage: tests/e2e/run.sh path/to/rollbook-app
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+app="$(realpath "${1:?usage: run.sh path/to/rollbook-app}")"
+
+work=$(mktemp -d)
+display=":$(( 90 + RANDOM % 100 ))"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done 2>/dev/null || true
+
+port=$(( 4500 + RANDOM % 400 ))
+# The app inherits tauri-driver's environment: its data folder and display are set here.
+DISPLAY="$display" ROLLBOOK_DATA_DIR="$work/data" \
+  tauri-driver --port "$port" --native-driver /usr/bin/WebKitWebDriver >"$work/driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+
+mkdir -p "$here/artifacts"
+status=0
+ROLLBOOK_APP="$app" WEBDRIVER_PORT="$port" ROLLBOOK_E2E_DATA="$work/data" DISPLAY="$display" \
+  node --test --test-concurrency=1 "$here"/*.test.mjs || status=$?
+if [ $status -ne 0 ]; then
+  echo "--- tauri-driver log ---"; tail -n 50 "$work/driver.log" || true
+fi
+exit $status

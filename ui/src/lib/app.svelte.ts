@@ -1,0 +1,56 @@
+// What the whole app knows: the status from the shell and the school it serves.
+import { api, toAppError } from './ipc/commands';
+import type { AppError, AppStatus, DateOrder, SchoolProfile } from './ipc/types';
+
+type Phase = 'loading' | 'setup' | 'ready' | 'failed';
+
+export const app = $state({
+  phase: 'loading' as Phase,
+  status: null as AppStatus | null,
+  school: null as SchoolProfile | null,
+  failure: null as AppError | null,
+});
+
+export function dateOrder(): DateOrder {
+  return app.school?.date_order ?? 'DMY';
+}
+
+/** Asks the shell how things stand and shows setup, the app, or why it cannot start. */
+export async function start(): Promise<void> {
+  app.phase = 'loading';
+  try {
+    const status = await api.appStatus();
+    app.status = status;
+    app.school = status.school;
+    app.failure = null;
+    app.phase = status.school ? 'ready' : 'setup';
+  } catch (e) {
+    const err = toAppError(e);
+    if (err.code === 'not_set_up') {
+      app.phase = 'setup';
+    } else {
+      app.failure = err;
+      app.phase = 'failed';
+    }
+  }
+}
+
+/** After a save of the school profile (setup or settings). */
+export function schoolSaved(school: SchoolProfile): void {
+  app.school = school;
+  if (app.status) app.status.school = school;
+  app.phase = 'ready';
+}
+
+/**
+ * An AppError for a failed command. `not_set_up` means the data folder has no school
+ * (yet, or any more): the setup screen takes over.
+ */
+export function failed(e: unknown): AppError {
+  const err = toAppError(e);
+  if (err.code === 'not_set_up') {
+    app.school = null;
+    app.phase = 'setup';
+  }
+  return err;
+}
