@@ -7,7 +7,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 app="$(realpath "${1:?usage: run.sh path/to/rollbook-app}")"
 
 work=$(mktemp -d)
-display=":$(( 90 + RANDOM % 100 ))"
+num=$(( 90 + RANDOM % 100 ))
+display=":$num"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -18,7 +19,7 @@ trap cleanup EXIT
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done 2>/dev/null || true
+for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X$num" ] && break; sleep 0.1; done
 
 port=$(( 4500 + RANDOM % 400 ))
 # The app inherits tauri-driver's environment: its data folder and display are set here.
