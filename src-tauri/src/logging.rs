@@ -8,12 +8,15 @@ use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::EnvFilter;
 
 pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
+    let dir = data_dir.join("logs");
+    // The appender prunes old files before it creates the folder; make it first.
+    std::fs::create_dir_all(&dir).ok()?;
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("rollbook")
         .filename_suffix("log")
         .max_log_files(14)
-        .build(data_dir.join("logs"))
+        .build(dir)
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("ROLLBOOK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
