@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Rollbook needs on Debian/Ubuntu: the WebKitGTK
 # stack Tauri builds against, the keyring and D-Bus for the PIN store, Xvfb and
-# WebKitWebDriver for the end-to-end tests, and Node.js for the UI. Safe to run again.
+# WebKitWebDriver for the end-to-end tests, LibreOffice Calc (headless) to check that the
+# Excel exports open in a second spreadsheet program, and Node.js for the UI. Safe to run again.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,6 +10,7 @@ PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-1-dev keyutils
   imagemagick
+  libreoffice-calc-nogui
 )
 
 sudo_if_needed() {

@@ -45,6 +45,34 @@ pub enum Command {
     },
     /// Check the database's integrity and schema version.
     Doctor,
+    /// Import students from a spreadsheet (xlsx, xlsm, xls, ods, csv).
+    Import(ImportArgs),
+    /// Save class rolls, the student register or the import template as an Excel file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Class rolls: one class with --class, else a sheet for every class.
+    Roll {
+        /// The class's name, e.g. "Grade 5 B".
+        #[arg(long)]
+        class: Option<String>,
+        /// The file to write (.xlsx).
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// Every student with their guardians, in the import's columns (re-imports as it is).
+    Students {
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// A blank import template with an example row and instructions.
+    Template {
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -162,4 +190,28 @@ pub struct StudentAddArgs {
     /// father, mother, guardian, grandparent, sibling or other.
     #[arg(long, default_value = "guardian")]
     pub guardian_relation: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The spreadsheet.
+    pub file: PathBuf,
+    /// The sheet to read (default: the first with recognisable headers).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// insert (new students only), update (existing only) or upsert (both).
+    #[arg(long, default_value = "upsert")]
+    pub mode: String,
+    /// Create the classes the file names that do not exist.
+    #[arg(long)]
+    pub create_classes: bool,
+    /// Import the good rows and skip rows with problems.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Show what would happen, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The 1-based row holding the headers (default: found automatically).
+    #[arg(long)]
+    pub header_row: Option<u32>,
 }

@@ -3,6 +3,7 @@
 //! documented in docs/CLI.md and stays stable.
 
 mod args;
+mod import;
 mod output;
 mod run;
 

@@ -1,6 +1,9 @@
 //! Each command: parse, call the core, print.
 
-use rollbook_core::classes::{self, ClassInput};
+use std::path::Path;
+
+use rollbook_core::classes::{self, Class, ClassInput};
+use rollbook_core::export::{self, Export};
 use rollbook_core::guardians::GuardianInput;
 use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::students::{self, StudentFilter, StudentInput};
@@ -8,7 +11,8 @@ use rollbook_core::years::{self, TermInput, YearInput};
 use rollbook_core::{Error, ErrorCode, Result, Store, paths, search};
 
 use crate::args::{
-    ClassCommand, Cli, Command, InitArgs, StudentAddArgs, StudentCommand, TermCommand, YearCommand,
+    ClassCommand, Cli, Command, ExportCommand, InitArgs, StudentAddArgs, StudentCommand,
+    TermCommand, YearCommand,
 };
 use crate::output::{json, table};
 
@@ -108,7 +112,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Student(StudentCommand::Add(a)) => add_student(&store, a, cli.json),
         Command::Student(StudentCommand::List { class, status }) => {
             let class_id = match class {
-                Some(name) => Some(find_class(&store, name)?),
+                Some(name) => Some(find_class(&store, name)?.id),
                 None => None,
             };
             let status = status.as_deref().map(str::parse).transpose()?;
@@ -215,6 +219,8 @@ pub fn run(cli: &Cli) -> Result<()> {
                 ))
             }
         }
+        Command::Export(cmd) => export(&store, cmd, cli.json),
+        Command::Import(args) => crate::import::run(&store, args, cli.json),
     }
 }
 
@@ -273,22 +279,20 @@ fn strip_setup_prefix(mut e: Error) -> Error {
     e
 }
 
-fn find_class(store: &Store, name: &str) -> Result<rollbook_core::Id> {
-    classes::find_by_name(store, name)?
-        .map(|c| c.id)
-        .ok_or_else(|| {
-            Error::validation(
-                "class",
-                format!("There is no class called \"{name}\" (see `rollbook class list`)"),
-            )
-        })
+fn find_class(store: &Store, name: &str) -> Result<Class> {
+    classes::find_by_name(store, name)?.ok_or_else(|| {
+        Error::validation(
+            "class",
+            format!("There is no class called \"{name}\" (see `rollbook class list`)"),
+        )
+    })
 }
 
 fn add_student(store: &Store, a: &StudentAddArgs, as_json: bool) -> Result<()> {
     let class_id = a
         .class
         .as_deref()
-        .map(|c| find_class(store, c))
+        .map(|c| find_class(store, c).map(|c| c.id))
         .transpose()?;
     let guardians = match (&a.guardian_name, &a.guardian_phone) {
         (Some(name), Some(phone)) => vec![GuardianInput {
@@ -326,4 +330,69 @@ fn add_student(store: &Store, a: &StudentAddArgs, as_json: bool) -> Result<()> {
                 .unwrap_or_default()
         ),
     )
+}
+
+/// Builds the workbook, saves it, and says what was written.
+fn export(store: &Store, cmd: &ExportCommand, as_json: bool) -> Result<()> {
+    let (out, made, what) = match cmd {
+        ExportCommand::Roll { class, out } => {
+            check_out(out)?;
+            let class = class.as_deref().map(|c| find_class(store, c)).transpose()?;
+            let made = export::class_roll_export(store, class.as_ref().map(|c| c.id))?;
+            let what = match &class {
+                Some(c) => format!("class roll of {} ({})", c.name, count(made.rows, "student")),
+                None => format!(
+                    "class rolls of {} ({})",
+                    count(made.sheets.len(), "class"),
+                    count(made.rows, "student")
+                ),
+            };
+            (out, made, what)
+        }
+        ExportCommand::Students { out } => {
+            check_out(out)?;
+            let made = export::student_register_export(store)?;
+            let what = format!("student register ({})", count(made.rows, "student"));
+            (out, made, what)
+        }
+        ExportCommand::Template { out } => {
+            check_out(out)?;
+            (
+                out,
+                export::import_template_export()?,
+                "import template".to_owned(),
+            )
+        }
+    };
+    write(out, &made, &what, as_json)
+}
+
+/// The core names the file `path`; on the command line it is `--out`.
+fn check_out(out: &Path) -> Result<()> {
+    export::check_path(out).map_err(|mut e| {
+        e.field = Some("--out".to_owned());
+        e
+    })
+}
+
+fn write(out: &Path, made: &Export, what: &str, as_json: bool) -> Result<()> {
+    export::write_file(out, &made.bytes)?;
+    if as_json {
+        return json(&serde_json::json!({
+            "path": out.display().to_string(),
+            "sheets": made.sheets.len(),
+            "rows": made.rows,
+        }));
+    }
+    println!("Wrote {what} to {}", out.display());
+    Ok(())
+}
+
+/// "1 student", "32 students", "3 classes".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "class") => format!("{n} classes"),
+        _ => format!("{n} {noun}s"),
+    }
 }

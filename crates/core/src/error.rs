@@ -28,6 +28,11 @@ pub enum ErrorCode {
     Busy,
     /// A file or folder could not be read or written.
     Io,
+    /// A file offered for import is not a spreadsheet Rollbook can read (corrupt, encrypted,
+    /// empty, too big).
+    UnreadableFile,
+    /// The user stopped the operation; nothing was written.
+    Cancelled,
     /// A bug: something that should not happen did.
     Internal,
 }

@@ -5,9 +5,11 @@
 pub mod classes;
 mod diff;
 pub mod error;
+pub mod export;
 pub mod guardians;
 pub mod hlc;
 pub mod id;
+pub mod import;
 pub mod paths;
 pub mod phone;
 pub mod school;

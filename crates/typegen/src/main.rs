@@ -47,6 +47,23 @@ fn declarations() -> Vec<String> {
         core::guardians::SiblingRef,
         core::search::MatchKind,
         core::search::SearchHit,
+        core::import::fields::Field,
+        core::import::ImportMode,
+        core::import::ColumnChoice,
+        core::import::ImportOptions,
+        core::import::SheetInfo,
+        core::import::OpenedFile,
+        core::import::ColumnMapping,
+        core::import::RowAction,
+        core::import::CellProblem,
+        core::import::RowPlan,
+        core::import::ImportCounts,
+        core::import::ImportPreview,
+        core::import::ImportOutcome,
+        core::import::ImportRecord,
+        core::import::UndoSummary,
+        core::import::ImportPhase,
+        core::import::ImportProgress,
     ]
 }
 

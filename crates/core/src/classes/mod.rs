@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::id::Id;
-use crate::store::{Op, RecordType, Store};
+use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
 use crate::validate::Problems;
 
@@ -122,25 +122,43 @@ fn validate(input: &ClassInput, id: Id) -> Result<Class> {
 }
 
 pub fn create(store: &Store, input: &ClassInput) -> Result<Class> {
+    store.write(|w| insert(w, input))
+}
+
+pub(crate) fn insert(w: &mut Writer<'_>, input: &ClassInput) -> Result<Class> {
     let class = validate(input, Id::new())?;
-    store.write(|w| {
-        ensure_unique_name(w.conn(), &class)?;
-        let now = now_utc();
-        w.conn().execute(
-            "INSERT INTO classes (id, name, grade, section, class_teacher, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            rusqlite::params![
-                class.id,
-                class.name,
-                class.grade,
-                class.section,
-                class.class_teacher,
-                now
-            ],
-        )?;
-        w.record(RecordType::Class, class.id, Op::Insert, &class)?;
-        Ok(class.clone())
-    })
+    ensure_unique_name(w.conn(), &class)?;
+    w.conn().execute(
+        "INSERT INTO classes (id, name, grade, section, class_teacher, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        rusqlite::params![
+            class.id,
+            class.name,
+            class.grade,
+            class.section,
+            class.class_teacher,
+            now_utc()
+        ],
+    )?;
+    w.record(RecordType::Class, class.id, Op::Insert, &class)?;
+    Ok(class)
+}
+
+/// Deletes a class no student is in.
+pub(crate) fn delete_if_unused(w: &mut Writer<'_>, id: Id) -> Result<()> {
+    let used: bool = w.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM students WHERE class_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !used
+        && w.conn()
+            .execute("DELETE FROM classes WHERE id = ?1", [id])?
+            > 0
+    {
+        w.record(RecordType::Class, id, Op::Delete, &serde_json::Value::Null)?;
+    }
+    Ok(())
 }
 
 pub fn update(store: &Store, id: Id, input: &ClassInput) -> Result<Class> {

@@ -1,6 +1,7 @@
 //! Guardians and their links to students. Siblings share guardian rows: saving a student
 //! whose guardian's mobile number is already known links the existing guardian.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -196,14 +197,24 @@ pub(crate) fn validate_all(
         .collect()
 }
 
+/// What saving a student's guardians changed.
+#[derive(Debug, Default)]
+pub(crate) struct Saved {
+    /// Every guardian touched: their students need reindexing.
+    pub(crate) touched: Vec<Id>,
+    pub(crate) new_guardians: Vec<Id>,
+    pub(crate) new_links: Vec<Id>,
+}
+
 /// Makes the student's guardians exactly `wanted` (the first is primary): updates edited
 /// guardians, reuses a guardian already known by phone, adds new ones, and links and
-/// unlinks. Returns the ids of every guardian touched, whose students need reindexing.
+/// unlinks.
 pub(crate) fn save_for_student(
     w: &mut Writer<'_>,
     student_id: Id,
     wanted: Vec<(Guardian, bool)>,
-) -> Result<Vec<Id>> {
+) -> Result<Saved> {
+    let mut saved = Saved::default();
     let mut ids = Vec::with_capacity(wanted.len());
     for (i, (g, has_id)) in wanted.into_iter().enumerate() {
         let field = format!("guardians[{i}]");
@@ -219,6 +230,7 @@ pub(crate) fn save_for_student(
             existing.id
         } else {
             insert(w, &g)?;
+            saved.new_guardians.push(g.id);
             g.id
         };
         if ids.contains(&id) {
@@ -234,7 +246,7 @@ pub(crate) fn save_for_student(
         .prepare("SELECT id, guardian_id, is_primary FROM student_guardians WHERE student_id = ?1")?
         .query_map([student_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut touched = ids.clone();
+    saved.touched = ids.clone();
     for (link_id, guardian_id, _) in &current {
         if !ids.contains(guardian_id) {
             w.conn()
@@ -245,7 +257,7 @@ pub(crate) fn save_for_student(
                 Op::Delete,
                 &serde_json::Value::Null,
             )?;
-            touched.push(*guardian_id);
+            saved.touched.push(*guardian_id);
         }
     }
     for (i, guardian_id) in ids.iter().enumerate() {
@@ -277,10 +289,57 @@ pub(crate) fn save_for_student(
                     Op::Insert,
                     &serde_json::json!({ "student_id": student_id, "guardian_id": guardian_id, "is_primary": primary }),
                 )?;
+                saved.new_links.push(link_id);
             }
         }
     }
-    Ok(touched)
+    Ok(saved)
+}
+
+/// Removes one link between a student and a guardian, and reindexes the student.
+pub(crate) fn unlink(w: &mut Writer<'_>, link_id: Id) -> Result<()> {
+    let student: Option<Id> = w
+        .conn()
+        .query_row(
+            "SELECT student_id FROM student_guardians WHERE id = ?1",
+            [link_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(student) = student else {
+        return Ok(());
+    };
+    w.conn()
+        .execute("DELETE FROM student_guardians WHERE id = ?1", [link_id])?;
+    w.record(
+        RecordType::StudentGuardian,
+        link_id,
+        Op::Delete,
+        &serde_json::Value::Null,
+    )?;
+    crate::search::reindex(w.conn(), student)
+}
+
+/// Deletes a guardian no student is linked to any more.
+pub(crate) fn delete_if_unused(w: &mut Writer<'_>, id: Id) -> Result<()> {
+    let used: bool = w.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM student_guardians WHERE guardian_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !used
+        && w.conn()
+            .execute("DELETE FROM guardians WHERE id = ?1", [id])?
+            > 0
+    {
+        w.record(
+            RecordType::Guardian,
+            id,
+            Op::Delete,
+            &serde_json::Value::Null,
+        )?;
+    }
+    Ok(())
 }
 
 fn insert(w: &mut Writer<'_>, g: &Guardian) -> Result<()> {
@@ -379,6 +438,23 @@ pub(crate) fn of_student(c: &Connection, student_id: Id) -> Result<Vec<LinkedGua
             })
         })
         .collect()
+}
+
+/// Every student's guardians, primary first, in one query: exports of the whole school
+/// read them with this rather than one query per student.
+pub(crate) fn of_all_students(c: &Connection) -> Result<HashMap<Id, Vec<Guardian>>> {
+    let mut stmt =
+        c.prepare(&format!(
+        "SELECT {}, l.student_id FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
+         ORDER BY l.is_primary DESC, l.created_at, l.id",
+        COLUMNS.split(", ").map(|col| format!("g.{col}")).collect::<Vec<_>>().join(", ")
+    ))?;
+    let mut out: HashMap<Id, Vec<Guardian>> = HashMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(7)?, from_row(r)?)))? {
+        let (student_id, guardian) = row?;
+        out.entry(student_id).or_default().push(guardian);
+    }
+    Ok(out)
 }
 
 /// The students a guardian is linked to (to reindex them when the guardian changes).

@@ -213,6 +213,15 @@ fn successor(prefix: &str) -> String {
     }
 }
 
+/// Drops a student from the index (before the student row is deleted).
+pub(crate) fn remove(c: &Connection, student_id: Id) -> Result<()> {
+    c.prepare_cached(
+        "DELETE FROM student_search WHERE rowid = (SELECT num FROM students WHERE id = ?1)",
+    )?
+    .execute([student_id])?;
+    Ok(())
+}
+
 /// Rebuilds the index entry of one student from the student row and their guardians.
 pub(crate) fn reindex(c: &Connection, student_id: Id) -> Result<()> {
     let Some((num, name, admission_no)) = c

@@ -16,12 +16,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../students/0006_students.sql")),
         M::up(include_str!("../guardians/0007_guardians.sql")),
         M::up(include_str!("../search/0008_search.sql")),
+        M::up(include_str!("../import/0009_imports.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 8;
+const STEP_COUNT: usize = 9;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

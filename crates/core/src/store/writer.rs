@@ -36,6 +36,11 @@ impl<'c> Writer<'c> {
         })
     }
 
+    /// The sequence number of the last outbox entry written (this transaction's included).
+    pub(crate) fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
     /// The connection, for the table modules' statements.
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx

@@ -174,12 +174,27 @@ pub struct StudentFilter {
     pub status: Option<StudentStatus>,
 }
 
-fn validate(
-    c: &Connection,
+/// A student and their guardians after validation; the bool says the guardian input had an id.
+pub(crate) type Checked = (Student, Vec<(guardians::Guardian, bool)>);
+
+fn validate(c: &Connection, input: &StudentInput, id: Id) -> Result<Checked> {
+    let school = crate::school::require(c)?;
+    let checked = check(input, id, &school.phone_country, today())?;
+    if let Some(class_id) = input.class_id
+        && crate::classes::load(c, class_id)?.is_none()
+    {
+        return Err(Error::validation("class_id", "That class no longer exists"));
+    }
+    Ok(checked)
+}
+
+/// Validates a student form without touching the database (the class is not looked up).
+pub(crate) fn check(
     input: &StudentInput,
     id: Id,
-) -> Result<(Student, Vec<(guardians::Guardian, bool)>)> {
-    let school = crate::school::require(c)?;
+    phone_country: &str,
+    today: NaiveDate,
+) -> Result<Checked> {
     let mut p = Problems::default();
     let admission_no = p.required(
         "admission_no",
@@ -200,7 +215,7 @@ fn validate(
         )
         .flatten();
     if let Some(d) = dob {
-        if d > today() {
+        if d > today {
             p.add("dob", "The date of birth is in the future");
         } else if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
             p.add("dob", "The date of birth is before 1900");
@@ -208,12 +223,7 @@ fn validate(
             p.add("dob", "The date of birth must be before the admission date");
         }
     }
-    if let Some(class_id) = input.class_id
-        && crate::classes::load(c, class_id)?.is_none()
-    {
-        p.add("class_id", "That class no longer exists");
-    }
-    let guardians = guardians::validate_all(&input.guardians, &school.phone_country, &mut p);
+    let guardians = guardians::validate_all(&input.guardians, phone_country, &mut p);
     p.finish()?;
     let student = Student {
         id,
@@ -256,12 +266,10 @@ fn ensure_admission_no_free(c: &Connection, s: &Student) -> Result<()> {
 /// Adds a student with their guardians.
 pub fn create(store: &Store, input: &StudentInput) -> Result<StudentDetail> {
     let id = store.write(|w| {
-        let (student, wanted) = validate(w.conn(), input, Id::new())?;
-        ensure_admission_no_free(w.conn(), &student)?;
-        insert(w, &student)?;
-        let touched = guardians::save_for_student(w, student.id, wanted)?;
-        reindex_after(w, student.id, &touched)?;
-        Ok(student.id)
+        let checked = validate(w.conn(), input, Id::new())?;
+        let id = checked.0.id;
+        insert_checked(w, checked)?;
+        Ok(id)
     })?;
     get(store, id)
 }
@@ -275,12 +283,10 @@ pub fn create_many(store: &Store, inputs: &[StudentInput]) -> Result<Vec<Id>> {
             .enumerate()
             .map(|(i, input)| {
                 let at = |e| crate::error::prefix_field(e, &format!("[{i}]"));
-                let (student, wanted) = validate(w.conn(), input, Id::new()).map_err(at)?;
-                ensure_admission_no_free(w.conn(), &student).map_err(at)?;
-                insert(w, &student)?;
-                let touched = guardians::save_for_student(w, student.id, wanted).map_err(at)?;
-                reindex_after(w, student.id, &touched)?;
-                Ok(student.id)
+                let checked = validate(w.conn(), input, Id::new()).map_err(at)?;
+                let id = checked.0.id;
+                insert_checked(w, checked).map_err(at)?;
+                Ok(id)
             })
             .collect()
     })
@@ -290,40 +296,112 @@ pub fn create_many(store: &Store, inputs: &[StudentInput]) -> Result<Vec<Id>> {
 pub fn update(store: &Store, id: Id, input: &StudentInput) -> Result<StudentDetail> {
     store.write(|w| {
         let old = load(w.conn(), id)?.ok_or_else(|| Error::not_found("The student"))?;
-        let (new, wanted) = validate(w.conn(), input, id)?;
-        ensure_admission_no_free(w.conn(), &new)?;
-        let changed = crate::diff::changed_fields(&old, &new)?;
-        if !changed.is_empty() {
-            w.conn().execute(
-                "UPDATE students SET admission_no = ?2, given_name = ?3, family_name = ?4, dob = ?5, gender = ?6,
-                        class_id = ?7, status = ?8, admission_date = ?9, fold_given = ?10, fold_family = ?11,
-                        updated_at = ?12 WHERE id = ?1",
-                rusqlite::params![
-                    id, new.admission_no, new.given_name, new.family_name, new.dob, new.gender.map(Gender::as_str),
-                    new.class_id, new.status.as_str(), new.admission_date, fold(&new.given_name),
-                    fold(&new.family_name), now_utc()
-                ],
-            )?;
-            w.record(RecordType::Student, id, Op::Update, &changed)?;
-        }
-        let touched = guardians::save_for_student(w, id, wanted)?;
-        reindex_after(w, id, &touched)?;
-        Ok(())
+        let checked = validate(w.conn(), input, id)?;
+        update_checked(w, &old, checked)
     })?;
     get(store, id)
 }
 
+/// Writes a validated new student with their guardians; the admission number is checked
+/// against the store as it is now.
+pub(crate) fn insert_checked(
+    w: &mut Writer<'_>,
+    (student, wanted): Checked,
+) -> Result<guardians::Saved> {
+    ensure_admission_no_free(w.conn(), &student)?;
+    insert(w, &student)?;
+    let saved = guardians::save_for_student(w, student.id, wanted)?;
+    reindex_after(w, student.id, &saved.touched)?;
+    Ok(saved)
+}
+
+/// Writes a validated edit of `old`: the changed fields, then the guardians.
+pub(crate) fn update_checked(
+    w: &mut Writer<'_>,
+    old: &Student,
+    (new, wanted): Checked,
+) -> Result<guardians::Saved> {
+    ensure_admission_no_free(w.conn(), &new)?;
+    write_changes(w, old, &new)?;
+    let saved = guardians::save_for_student(w, new.id, wanted)?;
+    reindex_after(w, new.id, &saved.touched)?;
+    Ok(saved)
+}
+
+fn write_changes(w: &mut Writer<'_>, old: &Student, new: &Student) -> Result<()> {
+    let changed = crate::diff::changed_fields(old, new)?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    w.conn()
+        .prepare_cached(
+            "UPDATE students SET admission_no = ?2, given_name = ?3, family_name = ?4, dob = ?5, gender = ?6,
+                    class_id = ?7, status = ?8, admission_date = ?9, fold_given = ?10, fold_family = ?11,
+                    updated_at = ?12 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            new.id, new.admission_no, new.given_name, new.family_name, new.dob, new.gender.map(Gender::as_str),
+            new.class_id, new.status.as_str(), new.admission_date, fold(&new.given_name), fold(&new.family_name),
+            now_utc()
+        ])?;
+    w.record(RecordType::Student, new.id, Op::Update, &changed)?;
+    Ok(())
+}
+
+/// Puts a student back as `old` was (undoing an import's edit).
+pub(crate) fn restore(w: &mut Writer<'_>, old: &Student) -> Result<()> {
+    let current = load(w.conn(), old.id)?.ok_or_else(|| Error::not_found("The student"))?;
+    write_changes(w, &current, old)?;
+    crate::search::reindex(w.conn(), old.id)
+}
+
+/// Deletes a student with their photo and guardian links (undoing an import's insert).
+pub(crate) fn delete(w: &mut Writer<'_>, id: Id) -> Result<()> {
+    let links: Vec<Id> = w
+        .conn()
+        .prepare("SELECT id FROM student_guardians WHERE student_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for link in links {
+        guardians::unlink(w, link)?;
+    }
+    if w.conn()
+        .execute("DELETE FROM student_photos WHERE student_id = ?1", [id])?
+        > 0
+    {
+        w.record(
+            RecordType::StudentPhoto,
+            id,
+            Op::Delete,
+            &serde_json::Value::Null,
+        )?;
+    }
+    crate::search::remove(w.conn(), id)?;
+    if w.conn()
+        .execute("DELETE FROM students WHERE id = ?1", [id])?
+        > 0
+    {
+        w.record(
+            RecordType::Student,
+            id,
+            Op::Delete,
+            &serde_json::Value::Null,
+        )?;
+    }
+    Ok(())
+}
+
 fn insert(w: &mut Writer<'_>, s: &Student) -> Result<()> {
-    let now = now_utc();
-    w.conn().execute(
-        "INSERT INTO students (id, admission_no, given_name, family_name, dob, gender, class_id, status,
-                               admission_date, fold_given, fold_family, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        rusqlite::params![
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO students (id, admission_no, given_name, family_name, dob, gender, class_id, status,
+                                   admission_date, fold_given, fold_family, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        )?
+        .execute(rusqlite::params![
             s.id, s.admission_no, s.given_name, s.family_name, s.dob, s.gender.map(Gender::as_str), s.class_id,
-            s.status.as_str(), s.admission_date, fold(&s.given_name), fold(&s.family_name), now
-        ],
-    )?;
+            s.status.as_str(), s.admission_date, fold(&s.given_name), fold(&s.family_name), now_utc()
+        ])?;
     w.record(RecordType::Student, s.id, Op::Insert, s)?;
     Ok(())
 }
@@ -355,6 +433,10 @@ pub fn find_by_admission_no(store: &Store, admission_no: &str) -> Result<Option<
             .optional()?;
         id.map(|id| detail(c, id)).transpose()
     })
+}
+
+pub(crate) fn get_in(c: &Connection, id: Id) -> Result<StudentDetail> {
+    detail(c, id)
 }
 
 fn detail(c: &Connection, id: Id) -> Result<StudentDetail> {
@@ -419,6 +501,17 @@ pub fn list(store: &Store, filter: &StudentFilter) -> Result<Vec<StudentRow>> {
         let rows = stmt.query_map((filter.class_id, filter.status.map(StudentStatus::as_str)), row_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     })
+}
+
+/// Every student (all statuses) with their class's name, in class then name order, in one
+/// query: the register export reads a whole school with it.
+pub(crate) fn all_with_class(c: &Connection) -> Result<Vec<(Student, Option<String>)>> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {COLUMNS}, c.name FROM students s LEFT JOIN classes c ON c.id = s.class_id
+         ORDER BY c.name IS NULL, c.name, s.fold_family, s.fold_given, s.admission_no"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((from_row(r)?, r.get(9)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn row_from(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
