@@ -21,6 +21,16 @@ fn main() {
             "set_student_photo",
             "remove_student_photo",
             "get_student_photo",
+            "import_open",
+            "import_preview",
+            "import_run",
+            "import_cancel",
+            "import_error_report",
+            "import_history",
+            "import_undo_last",
+            "export_roll",
+            "export_students",
+            "export_template",
         ]),
     ))
     .expect("tauri build script");

@@ -39,8 +39,20 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         set_student_photo,
         remove_student_photo,
         get_student_photo,
+        files::import_open,
+        files::import_preview,
+        files::import_run,
+        files::import_cancel,
+        files::import_error_report,
+        files::import_history,
+        files::import_undo_last,
+        files::export_roll,
+        files::export_students,
+        files::export_template,
     ]
 }
+
+mod files;
 
 /// Runs `f` with the store on tokio's blocking pool.
 async fn with_store<T: Send + 'static>(

@@ -12,6 +12,7 @@ pub fn run() {
     let _log_guard = data_dir.as_ref().ok().and_then(|d| logging::init(d));
     let state = AppState::open(data_dir);
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())

@@ -216,3 +216,62 @@ fn every_command_the_ui_calls_is_registered_and_permitted() {
     let refused = call(&h, "plugin:fs|read_file", json!({ "path": "/etc/passwd" })).unwrap_err();
     assert!(refused.to_string().contains("not"), "{refused}");
 }
+
+/// The import wizard's calls, as it makes them: open, preview with progress, import, see
+/// it in the history, undo it; and the exports written where the save dialog said.
+#[test]
+fn a_file_is_imported_and_undone_and_exports_are_written() {
+    let h = app();
+    setup(&h);
+    let dir = tempfile::tempdir().unwrap();
+    // The blank template has one example row: a real xlsx to import.
+    let template = dir.path().join("template.xlsx");
+    call(&h, "export_template", json!({ "out": template })).unwrap();
+    assert!(template.metadata().unwrap().len() > 1000);
+
+    let opened = call(&h, "import_open", json!({ "path": template })).unwrap();
+    assert_eq!(opened["format"], "xlsx");
+    let options = json!({ "mode": "upsert", "create_classes": true, "skip_bad_rows": false });
+    let preview = call(
+        &h,
+        "import_preview",
+        json!({ "path": template, "options": options, "progress": "__CHANNEL__:1" }),
+    )
+    .unwrap();
+    assert_eq!(preview["counts"]["insert"], 1, "{preview}");
+    assert_eq!(preview["can_import"], true);
+    let outcome = call(
+        &h,
+        "import_run",
+        json!({ "path": template, "options": options, "progress": "__CHANNEL__:2" }),
+    )
+    .unwrap();
+    assert_eq!(outcome["committed"], true, "{outcome}");
+    assert_eq!(outcome["inserted"], 1);
+    let history = call(&h, "import_history", json!({})).unwrap();
+    assert_eq!(history[0]["can_undo"], true);
+
+    let register = dir.path().join("register.xlsx");
+    call(&h, "export_students", json!({ "out": register })).unwrap();
+    assert!(register.exists());
+    let roll = dir.path().join("rolls.xlsx");
+    call(&h, "export_roll", json!({ "classId": null, "out": roll })).unwrap();
+    assert!(roll.exists());
+    let refused = call(
+        &h,
+        "export_students",
+        json!({ "out": dir.path().join("register.csv") }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "validation");
+
+    let undone = call(&h, "import_undo_last", json!({})).unwrap();
+    assert_eq!(undone["removed"], 1);
+    let err = call(
+        &h,
+        "import_open",
+        json!({ "path": dir.path().join("missing.xlsx") }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "io");
+}
