@@ -1,7 +1,7 @@
 // Typed wrappers over the desktop shell's commands (src-tauri/src/commands.rs). Argument
 // and result types come from types.ts, which is generated from the Rust types; the
 // mock-runtime tests in src-tauri call each command with the arguments written here.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AcademicYear,
   AppError,
@@ -11,6 +11,12 @@ import type {
   ClassSummary,
   CountryDefaults,
   Id,
+  ImportOptions,
+  ImportOutcome,
+  ImportPreview,
+  ImportProgress,
+  ImportRecord,
+  OpenedFile,
   SchoolInput,
   SchoolProfile,
   SearchHit,
@@ -21,6 +27,7 @@ import type {
   StudentRow,
   Term,
   TermInput,
+  UndoSummary,
   YearInput,
   YearWithTerms,
 } from './types';
@@ -61,4 +68,33 @@ export const api = {
   removeStudentPhoto: (id: Id) => invoke<void>('remove_student_photo', { id }),
   /** The stored photo as base64 JPEG, or null. */
   getStudentPhoto: (id: Id) => invoke<string | null>('get_student_photo', { id }),
+
+  /** Reads a spreadsheet (xlsx, xlsm, xls, ods, csv) chosen by the user. */
+  importOpen: (path: string) => invoke<OpenedFile>('import_open', { path }),
+  /** The dry run: what importing `path` with `options` would do, writing nothing. */
+  importPreview: (path: string, options: ImportOptions, onProgress: (p: ImportProgress) => void) =>
+    invoke<ImportPreview>('import_preview', { path, options, progress: channel(onProgress) }),
+  /** The real run: one transaction, all or nothing (or good rows only with skip_bad_rows). */
+  importRun: (path: string, options: ImportOptions, onProgress: (p: ImportProgress) => void) =>
+    invoke<ImportOutcome>('import_run', { path, options, progress: channel(onProgress) }),
+  /** Stops the preview or run under way; a stopped run writes nothing. */
+  importCancel: () => invoke<void>('import_cancel'),
+  /** Saves the sheet's rows with a "Problems" column added, as .xlsx at `out`. */
+  importErrorReport: (path: string, options: ImportOptions, out: string) =>
+    invoke<void>('import_error_report', { path, options, out }),
+  importHistory: () => invoke<ImportRecord[]>('import_history'),
+  importUndoLast: () => invoke<UndoSummary>('import_undo_last'),
+
+  /** A class roll (one class, or one sheet per class when classId is null) as .xlsx at `out`. */
+  exportRoll: (classId: Id | null, out: string) => invoke<void>('export_roll', { classId, out }),
+  /** Every student with their guardians as .xlsx at `out` (re-imports as it is). */
+  exportStudents: (out: string) => invoke<void>('export_students', { out }),
+  /** A blank import template with an instructions sheet as .xlsx at `out`. */
+  exportTemplate: (out: string) => invoke<void>('export_template', { out }),
 };
+
+function channel<T>(onMessage: (message: T) => void): Channel<T> {
+  const ch = new Channel<T>();
+  ch.onmessage = onMessage;
+  return ch;
+}
