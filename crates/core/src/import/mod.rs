@@ -8,6 +8,7 @@
 //! insert, update, unchanged, error) → `apply` (write, record, undo via `history`).
 
 mod apply;
+mod cfb;
 mod csv;
 pub mod fields;
 mod header;

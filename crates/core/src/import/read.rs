@@ -149,12 +149,14 @@ pub fn read_bytes(bytes: &[u8], file_name: &str) -> Result<Workbook> {
         return Err(too_big(bytes.len() as u64));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(refuse(format!("{file_name} is empty")));
+        return Err(refuse(format!(
+            "{file_name} is empty: there is nothing in it to import"
+        )));
     }
     let (format, sheets) = if bytes.starts_with(b"PK\x03\x04") {
-        read_zip(bytes)?
+        guarded(|| read_zip(bytes))?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        read_cfb(bytes)?
+        guarded(|| read_cfb(bytes))?
     } else if let Some(why) = not_text(bytes) {
         return Err(refuse(format!(
             "{file_name} is not a spreadsheet ({why}). Save it from Excel as .xlsx or .csv."
@@ -176,6 +178,26 @@ pub fn read_bytes(bytes: &[u8], file_name: &str) -> Result<Workbook> {
         sheets: sheets.iter().map(Sheet::info).collect(),
     };
     Ok(Workbook { file, sheets })
+}
+
+/// Runs a spreadsheet reader, turning a panic inside it into the refusal of a damaged file.
+/// calamine indexes into the file's own offsets and sizes, and some damaged files make it
+/// panic rather than return an error (e.g. an old Excel file whose sectors stop before one
+/// it names: "slice index starts at 9728 but ends at 9442" in its `cfb.rs`). A panic here
+/// touches nothing outside the reader: the bytes are borrowed and the book is dropped.
+fn guarded<T>(read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the spreadsheet reader stopped".to_owned());
+        tracing::warn!("the spreadsheet reader panicked on a damaged file");
+        Err(refuse(format!(
+            "The file is damaged: it could not be read ({why}). Open it in Excel or \
+             LibreOffice and save it again as .xlsx."
+        )))
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -217,7 +239,10 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
         .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
     if is_ods {
         let sheets = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
-            .map_err(|e| refuse(format!("The OpenDocument file could not be read: {e}")))?;
+            .map_err(|e| match e {
+                calamine::OdsError::Password => password_protected(),
+                e => refuse(format!("The OpenDocument file could not be read: {e}")),
+            })?;
         return Ok(("ods", read_ranges(Sheets::Ods(sheets))?));
     }
     match calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) {
@@ -251,6 +276,11 @@ fn read_cfb(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
     if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
         return Err(password_protected());
     }
+    if let Some(why) = super::cfb::chain_problem(bytes) {
+        return Err(refuse(format!(
+            "The file is damaged: {why}. Open it in Excel or LibreOffice and save it again as .xlsx."
+        )));
+    }
     match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
         Ok(book) => Ok(("xls", read_ranges(Sheets::Xls(book))?)),
         Err(calamine::XlsError::Password) => Err(password_protected()),
@@ -267,8 +297,17 @@ fn password_protected() -> Error {
     )
 }
 
+/// The worksheets of a workbook: chart sheets and dialog sheets hold no rows.
+fn worksheet_names(metadata: &[calamine::Sheet]) -> Vec<String> {
+    metadata
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
-    let names = book.sheet_names();
+    let names = worksheet_names(book.sheets_metadata());
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut sheet = Sheet {
@@ -294,7 +333,7 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
 }
 
 fn read_ranges<RS: std::io::Read + std::io::Seek>(mut book: Sheets<RS>) -> Result<Vec<Sheet>> {
-    let names = book.sheet_names();
+    let names = worksheet_names(book.sheets_metadata());
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = book
