@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
 # Installs what the benchmarks' baselines need (see docs/BENCHMARKS.md): Python's XlsxWriter
-# for `cargo bench -p rollbook-core --bench export`. Safe to run again.
+# for `cargo bench -p rollbook-core --bench export`, and pandas with openpyxl for
+# `cargo bench -p rollbook-core --bench import`. Safe to run again.
 set -euo pipefail
 
-if python3 -c 'import xlsxwriter' >/dev/null 2>&1; then
-  echo "XlsxWriter is installed ($(python3 -c 'import xlsxwriter; print(xlsxwriter.__version__)'))."
+# Python module name, pip requirement.
+wanted=(
+  "xlsxwriter|XlsxWriter>=3.2,<4"
+  "pandas|pandas>=2,<4"
+  "openpyxl|openpyxl>=3.1,<4"
+)
+
+missing=()
+for entry in "${wanted[@]}"; do
+  module=${entry%%|*}
+  requirement=${entry#*|}
+  if python3 -c "import ${module}" >/dev/null 2>&1; then
+    echo "${module} is installed ($(python3 -c "import ${module}; print(${module}.__version__)"))."
+  else
+    missing+=("${requirement}")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
-echo "==> installing Python's XlsxWriter"
+
+echo "==> installing ${missing[*]}"
 # A distribution's own Python refuses pip installs outside a virtualenv (PEP 668); the
-# baseline only needs the module importable by python3, so install it for this user then.
-python3 -m pip install --quiet 'XlsxWriter>=3.2,<4' \
-  || python3 -m pip install --quiet --user --break-system-packages 'XlsxWriter>=3.2,<4'
-python3 -c 'import xlsxwriter; print("XlsxWriter", xlsxwriter.__version__)'
+# baselines only need the modules importable by python3, so install them for this user then.
+python3 -m pip install --quiet "${missing[@]}" \
+  || python3 -m pip install --quiet --user --break-system-packages "${missing[@]}"
+for entry in "${wanted[@]}"; do
+  module=${entry%%|*}
+  python3 -c "import ${module}; print('${module}', ${module}.__version__)"
+done

@@ -2,32 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // a test helper that fails loudly is what a test wants
 
+mod common;
+
+use common::{json, ok, rollbook};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn rollbook(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollbook"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("ROLLBOOK_DATA_DIR")
-        .output()
-        .expect("run rollbook")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = rollbook(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(dir, args)).expect("valid JSON")
-}
+use std::process::Command;
 
 fn school(dir: &Path) {
     ok(

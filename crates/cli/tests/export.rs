@@ -3,31 +3,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Cursor;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-
-fn rollbook(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollbook"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("ROLLBOOK_DATA_DIR")
-        .output()
-        .expect("run rollbook")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = rollbook(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{ok, rollbook};
 
 fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
     let bytes = std::fs::read(path).unwrap();

@@ -54,7 +54,10 @@ impl FromStr for Id {
 
 impl ToSql for Id {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.0.hyphenated().to_string()))
+        // The hyphenated lowercase form, as `Display` writes it, without the formatter.
+        let mut buf = Uuid::encode_buffer();
+        let text: &str = self.0.hyphenated().encode_lower(&mut buf);
+        Ok(ToSqlOutput::from(text.to_owned()))
     }
 }
 

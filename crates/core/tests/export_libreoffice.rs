@@ -263,7 +263,10 @@ fn the_import_template_survives_libreoffice() {
         assert_eq!(book.names(), ["Students", "Instructions"], "{}", book.file);
         let first = book.row("Students", 0);
         assert_eq!(first[0], "Admission No", "{}", book.file);
-        assert_eq!(first.len(), rollbook_core::import::fields::Field::REGISTER.len());
+        assert_eq!(
+            first.len(),
+            rollbook_core::import::fields::Field::REGISTER.len()
+        );
         assert_eq!(book.cell("Students", 1, 0).to_string(), "2026/0142");
         assert_eq!(
             book.cell("Students", 1, 4).as_date(),

@@ -200,31 +200,37 @@ pub(crate) fn validate_all(
 /// What saving a student's guardians changed.
 #[derive(Debug, Default)]
 pub(crate) struct Saved {
-    /// Every guardian touched: their students need reindexing.
-    pub(crate) touched: Vec<Id>,
+    /// Guardians whose own record this save changed: every student linked to them needs
+    /// reindexing (the search index holds guardians' phones). Linking, unlinking or adding
+    /// a guardian changes only this student's entry.
+    pub(crate) edited: Vec<Id>,
     pub(crate) new_guardians: Vec<Id>,
     pub(crate) new_links: Vec<Id>,
 }
 
 /// Makes the student's guardians exactly `wanted` (the first is primary): updates edited
 /// guardians, reuses a guardian already known by phone, adds new ones, and links and
-/// unlinks.
+/// unlinks. `new_student` says the student was inserted in this transaction, so has no
+/// links yet to look up.
 pub(crate) fn save_for_student(
     w: &mut Writer<'_>,
     student_id: Id,
     wanted: Vec<(Guardian, bool)>,
+    new_student: bool,
 ) -> Result<Saved> {
     let mut saved = Saved::default();
     let mut ids = Vec::with_capacity(wanted.len());
     for (i, (g, has_id)) in wanted.into_iter().enumerate() {
-        let field = format!("guardians[{i}]");
+        let field = || format!("guardians[{i}]");
         let id = if has_id {
             let old = load(w.conn(), g.id)?
-                .ok_or_else(|| Error::validation(&field, "That guardian no longer exists"))?;
-            update(w, &old, &g)?;
+                .ok_or_else(|| Error::validation(&field(), "That guardian no longer exists"))?;
+            if update(w, &old, &g)? {
+                saved.edited.push(g.id);
+            }
             g.id
         } else if let Some(existing) = match &g.phone {
-            Some(ph) => find_by_phone_in(w.conn(), ph)?,
+            Some(ph) => find_person_by_phone(w.conn(), ph, &g.name)?,
             None => None,
         } {
             existing.id
@@ -235,39 +241,42 @@ pub(crate) fn save_for_student(
         };
         if ids.contains(&id) {
             return Err(Error::validation(
-                &format!("{field}.phone"),
+                &format!("{}.phone", field()),
                 "This guardian is listed twice",
             ));
         }
         ids.push(id);
     }
-    let current: Vec<(Id, Id, bool)> = w
-        .conn()
-        .prepare("SELECT id, guardian_id, is_primary FROM student_guardians WHERE student_id = ?1")?
-        .query_map([student_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    saved.touched = ids.clone();
+    let current: Vec<(Id, Id, bool)> = if new_student {
+        Vec::new()
+    } else {
+        w.conn()
+            .prepare_cached(
+                "SELECT id, guardian_id, is_primary FROM student_guardians WHERE student_id = ?1",
+            )?
+            .query_map([student_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
     for (link_id, guardian_id, _) in &current {
         if !ids.contains(guardian_id) {
             w.conn()
-                .execute("DELETE FROM student_guardians WHERE id = ?1", [link_id])?;
+                .prepare_cached("DELETE FROM student_guardians WHERE id = ?1")?
+                .execute([link_id])?;
             w.record(
                 RecordType::StudentGuardian,
                 *link_id,
                 Op::Delete,
                 &serde_json::Value::Null,
             )?;
-            saved.touched.push(*guardian_id);
         }
     }
     for (i, guardian_id) in ids.iter().enumerate() {
         let primary = i == 0;
         match current.iter().find(|(_, g, _)| g == guardian_id) {
             Some((link_id, _, was_primary)) if *was_primary != primary => {
-                w.conn().execute(
-                    "UPDATE student_guardians SET is_primary = ?2 WHERE id = ?1",
-                    (link_id, primary),
-                )?;
+                w.conn()
+                    .prepare_cached("UPDATE student_guardians SET is_primary = ?2 WHERE id = ?1")?
+                    .execute((link_id, primary))?;
                 w.record(
                     RecordType::StudentGuardian,
                     *link_id,
@@ -278,11 +287,12 @@ pub(crate) fn save_for_student(
             Some(_) => {}
             None => {
                 let link_id = Id::new();
-                w.conn().execute(
-                    "INSERT INTO student_guardians (id, student_id, guardian_id, is_primary, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    rusqlite::params![link_id, student_id, guardian_id, primary, now_utc()],
-                )?;
+                w.conn()
+                    .prepare_cached(
+                        "INSERT INTO student_guardians (id, student_id, guardian_id, is_primary, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )?
+                    .execute(rusqlite::params![link_id, student_id, guardian_id, primary, now_utc()])?;
                 w.record(
                     RecordType::StudentGuardian,
                     link_id,
@@ -342,25 +352,37 @@ pub(crate) fn delete_if_unused(w: &mut Writer<'_>, id: Id) -> Result<()> {
     Ok(())
 }
 
+/// Whether two names on records with the same phone are one person: the same name, or the
+/// same first name ("Rakesh Sharma" and "Rakesh S."). Two parents sharing a household phone
+/// stay two guardians.
+fn same_person(a: &str, b: &str) -> bool {
+    let (a, b) = (crate::text::fold(a), crate::text::fold(b));
+    a == b || a.split(' ').next() == b.split(' ').next()
+}
+
 fn insert(w: &mut Writer<'_>, g: &Guardian) -> Result<()> {
-    w.conn().execute(
-        "INSERT INTO guardians (id, name, relation, phone, alt_phone, email, whatsapp_consent, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        rusqlite::params![g.id, g.name, g.relation.as_str(), g.phone, g.alt_phone, g.email, g.whatsapp_consent, now_utc()],
-    )?;
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO guardians (id, name, relation, phone, alt_phone, email, whatsapp_consent, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(rusqlite::params![g.id, g.name, g.relation.as_str(), g.phone, g.alt_phone, g.email, g.whatsapp_consent, now_utc()])?;
     w.record(RecordType::Guardian, g.id, Op::Insert, g)?;
     Ok(())
 }
 
-fn update(w: &mut Writer<'_>, old: &Guardian, new: &Guardian) -> Result<()> {
+/// Writes the fields of `new` that differ from `old`; false when nothing differed.
+fn update(w: &mut Writer<'_>, old: &Guardian, new: &Guardian) -> Result<bool> {
     let changed = crate::diff::changed_fields(old, new)?;
     if changed.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
-    w.conn().execute(
-        "UPDATE guardians SET name = ?2, relation = ?3, phone = ?4, alt_phone = ?5, email = ?6,
+    w.conn()
+        .prepare_cached(
+            "UPDATE guardians SET name = ?2, relation = ?3, phone = ?4, alt_phone = ?5, email = ?6,
                 whatsapp_consent = ?7, updated_at = ?8 WHERE id = ?1",
-        rusqlite::params![
+        )?
+        .execute(rusqlite::params![
             new.id,
             new.name,
             new.relation.as_str(),
@@ -369,10 +391,9 @@ fn update(w: &mut Writer<'_>, old: &Guardian, new: &Guardian) -> Result<()> {
             new.email,
             new.whatsapp_consent,
             now_utc()
-        ],
-    )?;
+        ])?;
     w.record(RecordType::Guardian, new.id, Op::Update, &changed)?;
-    Ok(())
+    Ok(true)
 }
 
 /// The guardian whose mobile (or alternate) number is `e164`.
@@ -385,23 +406,32 @@ pub fn find_by_phone(store: &Store, phone: &str) -> Result<Option<Guardian>> {
 }
 
 fn find_by_phone_in(c: &Connection, e164: &str) -> Result<Option<Guardian>> {
-    Ok(c.query_row(
-        &format!("SELECT {COLUMNS} FROM guardians WHERE phone = ?1 OR alt_phone = ?1 ORDER BY phone = ?1 DESC, created_at LIMIT 1"),
-        [e164],
-        from_row,
-    )
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM guardians WHERE phone = ?1 OR alt_phone = ?1 ORDER BY phone = ?1 DESC, created_at LIMIT 1"
+    ))?
+    .query_row([e164], from_row)
     .optional()?)
+}
+
+/// The guardian with this number who is the person named (see [`same_person`]).
+fn find_person_by_phone(c: &Connection, e164: &str, name: &str) -> Result<Option<Guardian>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM guardians WHERE phone = ?1 OR alt_phone = ?1 ORDER BY created_at"
+    ))?;
+    let found = stmt
+        .query_map([e164], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found.into_iter().find(|g| same_person(&g.name, name)))
 }
 
 const COLUMNS: &str = "id, name, relation, phone, alt_phone, email, whatsapp_consent";
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Guardian>> {
-    Ok(c.query_row(
-        &format!("SELECT {COLUMNS} FROM guardians WHERE id = ?1"),
-        [id],
-        from_row,
+    Ok(
+        c.prepare_cached(&format!("SELECT {COLUMNS} FROM guardians WHERE id = ?1"))?
+            .query_row([id], from_row)
+            .optional()?,
     )
-    .optional()?)
 }
 
 /// A student's guardians, primary first, each with their other students.
@@ -459,7 +489,8 @@ pub(crate) fn of_all_students(c: &Connection) -> Result<HashMap<Id, Vec<Guardian
 
 /// The students a guardian is linked to (to reindex them when the guardian changes).
 pub(crate) fn student_ids(c: &Connection, guardian_ids: &[Id]) -> Result<Vec<Id>> {
-    let mut stmt = c.prepare("SELECT student_id FROM student_guardians WHERE guardian_id = ?1")?;
+    let mut stmt =
+        c.prepare_cached("SELECT student_id FROM student_guardians WHERE guardian_id = ?1")?;
     let mut out = Vec::new();
     for g in guardian_ids {
         for id in stmt.query_map([g], |r| r.get::<_, Id>(0))? {

@@ -59,6 +59,17 @@ fn header_text(cell: &Cell) -> Option<String> {
     }
 }
 
+/// How many columns the rows from `header_row` down use.
+pub(crate) fn data_width(sheet: &Sheet, header_row: usize) -> usize {
+    sheet
+        .rows
+        .iter()
+        .skip(header_row)
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+}
+
 /// A header set's identity, to remember the user's mapping for the next file like it.
 pub(crate) fn signature(sheet: &Sheet, header_row: usize) -> String {
     sheet
@@ -85,13 +96,7 @@ pub(crate) fn map_columns(
     let Some(row) = sheet.rows.get(header_row) else {
         return Vec::new();
     };
-    let width = sheet
-        .rows
-        .iter()
-        .skip(header_row)
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0);
+    let width = data_width(sheet, header_row);
     let mut taken: Vec<Field> = Vec::new();
     let mut out = Vec::new();
     for col in 0..width {

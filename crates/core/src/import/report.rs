@@ -35,13 +35,7 @@ pub fn error_report(store: &Store, book: &Workbook, options: &ImportOptions) -> 
         }
     }
     let header_row = p.header_row.saturating_sub(1) as usize;
-    let width = sheet
-        .rows
-        .iter()
-        .skip(header_row)
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0);
+    let width = super::header::data_width(sheet, header_row);
     let problem_col = u16::try_from(width).map_err(|_| Error::internal("too many columns"))?;
 
     let mut xlsx = XlsxBook::new();

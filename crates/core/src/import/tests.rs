@@ -637,3 +637,23 @@ fn csv_files_import_like_sheets() {
         Some("+254712345678")
     );
 }
+
+#[test]
+fn a_workbook_with_a_chart_sheet_reads_its_worksheets() {
+    let mut book = XlsxBook::new();
+    book.add_worksheet()
+        .set_name("Students")
+        .unwrap()
+        .write_string(0, 0, "Adm No")
+        .unwrap();
+    let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+    chart.add_series().set_values("Students!$A$2:$A$3");
+    book.add_chartsheet()
+        .set_name("Chart")
+        .unwrap()
+        .insert_chart(0, 0, &chart)
+        .unwrap();
+    let read = read_bytes(&book.save_to_buffer().unwrap(), "with-chart.xlsx").unwrap();
+    let names: Vec<&str> = read.file().sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Students"]);
+}

@@ -225,11 +225,12 @@ pub(crate) fn remove(c: &Connection, student_id: Id) -> Result<()> {
 /// Rebuilds the index entry of one student from the student row and their guardians.
 pub(crate) fn reindex(c: &Connection, student_id: Id) -> Result<()> {
     let Some((num, name, admission_no)) = c
-        .query_row(
+        .prepare_cached(
             "SELECT num, trim(fold_given || ' ' || fold_family), admission_no FROM students WHERE id = ?1",
-            [student_id],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
-        )
+        )?
+        .query_row([student_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
         .map(Some)
         .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?
     else {
@@ -252,11 +253,10 @@ pub(crate) fn reindex(c: &Connection, student_id: Id) -> Result<()> {
             numbers.push_str(&crate::phone::search_digits(&p));
         }
     }
-    c.execute("DELETE FROM student_search WHERE rowid = ?1", [num])?;
-    c.execute(
-        "INSERT INTO student_search (rowid, name, numbers) VALUES (?1, ?2, ?3)",
-        (num, name, numbers),
-    )?;
+    c.prepare_cached("DELETE FROM student_search WHERE rowid = ?1")?
+        .execute([num])?;
+    c.prepare_cached("INSERT INTO student_search (rowid, name, numbers) VALUES (?1, ?2, ?3)")?
+        .execute((num, name, numbers))?;
     Ok(())
 }
 

@@ -149,3 +149,81 @@ fn nothing_typed_finds_nothing_and_odd_input_does_not_break_it() {
         search(&store, q, 20).unwrap_or_else(|e| panic!("{q:?}: {e}"));
     }
 }
+
+/// Every entry of the index, in rowid order.
+fn index_rows(store: &Store) -> Vec<(i64, String, String)> {
+    store
+        .read(|c| {
+            let mut stmt =
+                c.prepare("SELECT rowid, name, numbers FROM student_search ORDER BY rowid")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap()
+}
+
+/// The index as rebuilding every student's entry from the records makes it.
+fn rebuilt(store: &Store) -> Vec<(i64, String, String)> {
+    store
+        .write(|w| {
+            let ids: Vec<Id> = w
+                .conn()
+                .prepare("SELECT id FROM students")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                reindex(w.conn(), id)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    index_rows(store)
+}
+
+#[test]
+fn siblings_sharing_and_editing_a_guardian_keep_the_index_as_a_rebuild_makes_it() {
+    let (_d, store) = school();
+    let parent = |id: Option<Id>, phone: &str| GuardianInput {
+        id,
+        name: "Lakshmi Rao".into(),
+        relation: Relation::Mother,
+        phone: phone.into(),
+        ..Default::default()
+    };
+    let child = |adm: &str, given: &str, guardian: GuardianInput| StudentInput {
+        admission_no: adm.into(),
+        given_name: given.into(),
+        family_name: "Rao".into(),
+        guardians: vec![guardian],
+        ..Default::default()
+    };
+    let a = students::create(&store, &child("S-1", "Asha", parent(None, "98111 22222"))).unwrap();
+    // The sibling links the same guardian, found by phone: the first child's entry is as it was.
+    let b = students::create(&store, &child("S-2", "Bala", parent(None, "98111 22222"))).unwrap();
+    let shared = a.guardians[0].guardian.id;
+    assert_eq!(b.guardians[0].guardian.id, shared);
+    assert_eq!(names(&store, "9811122222"), ["Asha Rao", "Bala Rao"]);
+    assert_eq!(index_rows(&store), rebuilt(&store));
+    // Editing the shared guardian's number on one child's form moves both children.
+    students::update(
+        &store,
+        b.student.id,
+        &child("S-2", "Bala", parent(Some(shared), "98333 44444")),
+    )
+    .unwrap();
+    assert!(names(&store, "9811122222").is_empty());
+    assert_eq!(names(&store, "9833344444"), ["Asha Rao", "Bala Rao"]);
+    assert_eq!(index_rows(&store), rebuilt(&store));
+    // Unlinking the guardian from one child leaves the other's entry with the number.
+    students::update(
+        &store,
+        b.student.id,
+        &StudentInput {
+            guardians: vec![],
+            ..child("S-2", "Bala", parent(None, ""))
+        },
+    )
+    .unwrap();
+    assert_eq!(names(&store, "9833344444"), ["Asha Rao"]);
+    assert_eq!(index_rows(&store), rebuilt(&store));
+}

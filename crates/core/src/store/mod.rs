@@ -34,6 +34,11 @@ const APPLICATION_ID: i32 = 0x5242_4B31;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Prepared statements kept per connection. Writing a student touches some 20 distinct
+/// statements (the student, guardians, links, outbox, search index, import history); the
+/// default of 16 would evict them on every row of an import and parse each one again.
+const STATEMENT_CACHE: usize = 128;
+
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
@@ -143,6 +148,7 @@ fn format_sqlite_version(v: i32) -> String {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::new(

@@ -58,11 +58,13 @@ impl<'c> Writer<'c> {
         let seq = self.last_seq + 1;
         let hlc = Hlc::tick(self.last_hlc, wall_millis());
         let payload = serde_json::to_string(values)?;
-        self.tx.execute(
-            "INSERT INTO outbox (seq, entry_id, record_type, record_id, op, payload, hlc,
-                                 device_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (seq, entry_id, record_type, record_id, op, payload, hlc,
+                                     device_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
                 seq,
                 Id::new(),
                 record_type.as_str(),
@@ -72,8 +74,7 @@ impl<'c> Writer<'c> {
                 hlc.raw(),
                 self.device_id,
                 now_utc(),
-            ],
-        )?;
+            ])?;
         self.last_seq = seq;
         self.last_hlc = hlc;
         self.changes += 1;

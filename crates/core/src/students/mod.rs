@@ -245,11 +245,10 @@ pub(crate) fn check(
 
 fn ensure_admission_no_free(c: &Connection, s: &Student) -> Result<()> {
     let holder: Option<(Id, String)> = c
-        .query_row(
+        .prepare_cached(
             "SELECT id, trim(given_name || ' ' || family_name) FROM students WHERE admission_no = ?1",
-            [&s.admission_no],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([&s.admission_no], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match holder {
         Some((id, name)) if id != s.id => Err(Error::conflict(
@@ -310,8 +309,8 @@ pub(crate) fn insert_checked(
 ) -> Result<guardians::Saved> {
     ensure_admission_no_free(w.conn(), &student)?;
     insert(w, &student)?;
-    let saved = guardians::save_for_student(w, student.id, wanted)?;
-    reindex_after(w, student.id, &saved.touched)?;
+    let saved = guardians::save_for_student(w, student.id, wanted, true)?;
+    reindex_after(w, student.id, &saved)?;
     Ok(saved)
 }
 
@@ -323,8 +322,8 @@ pub(crate) fn update_checked(
 ) -> Result<guardians::Saved> {
     ensure_admission_no_free(w.conn(), &new)?;
     write_changes(w, old, &new)?;
-    let saved = guardians::save_for_student(w, new.id, wanted)?;
-    reindex_after(w, new.id, &saved.touched)?;
+    let saved = guardians::save_for_student(w, new.id, wanted, false)?;
+    reindex_after(w, new.id, &saved)?;
     Ok(saved)
 }
 
@@ -406,10 +405,12 @@ fn insert(w: &mut Writer<'_>, s: &Student) -> Result<()> {
     Ok(())
 }
 
-/// Reindexes the student and every student sharing a guardian that was touched.
-fn reindex_after(w: &mut Writer<'_>, student_id: Id, guardian_ids: &[Id]) -> Result<()> {
+/// Reindexes the student, and every other student of a guardian whose record was edited.
+/// Other students' entries change only then: a sibling gaining or losing a link to a shared
+/// guardian leaves the sibling's names, admission number and guardians' phones as they were.
+fn reindex_after(w: &mut Writer<'_>, student_id: Id, saved: &guardians::Saved) -> Result<()> {
     crate::search::reindex(w.conn(), student_id)?;
-    for other in guardians::student_ids(w.conn(), guardian_ids)? {
+    for other in guardians::student_ids(w.conn(), &saved.edited)? {
         if other != student_id {
             crate::search::reindex(w.conn(), other)?;
         }

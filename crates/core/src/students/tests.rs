@@ -152,6 +152,28 @@ fn siblings_share_a_guardian_found_by_phone() {
 }
 
 #[test]
+fn two_parents_sharing_a_phone_stay_two_guardians() {
+    let (_dir, store) = new_store();
+    set_up_school(&store);
+    let mut a = student("A1", "Aarav", "Sharma", None);
+    a.guardians = vec![GuardianInput {
+        relation: Relation::Mother,
+        ..guardian("Sunita Sharma", "98765 43210")
+    }];
+    let a = create(&store, &a).unwrap();
+    let mut b = student("A2", "Anaya", "Sharma", None);
+    b.guardians = vec![guardian("Rakesh Sharma", "98765 43210")];
+    let b = create(&store, &b).unwrap();
+    assert_ne!(a.guardians[0].guardian.id, b.guardians[0].guardian.id);
+    assert_eq!(b.guardians[0].guardian.name, "Rakesh Sharma");
+    // A third child with the father's name on the form finds the father, not the mother.
+    let mut c = student("A3", "Ishaan", "Sharma", None);
+    c.guardians = vec![guardian("Rakesh Sharma", "+91 98765 43210")];
+    let c = create(&store, &c).unwrap();
+    assert_eq!(c.guardians[0].guardian.id, b.guardians[0].guardian.id);
+}
+
+#[test]
 fn editing_a_student_records_the_changed_fields_and_relinks_guardians() {
     let (_dir, store) = new_store();
     set_up_school(&store);
