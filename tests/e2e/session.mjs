@@ -41,12 +41,16 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(join(artifacts, `${name}.png`));
 }
 
-/** Rows matching `selector` whose text includes `text`. */
+/**
+ * The text of every element matching `selector`, read in one step inside the page: a list
+ * that re-renders while it is read (as-you-type search) cannot leave a stale element behind
+ * for WebDriver to wait on.
+ */
+export async function textsOf(browser, selector) {
+  return browser.execute((sel) => [...document.querySelectorAll(sel)].map((e) => e.innerText), selector);
+}
+
+/** The texts of the elements matching `selector` that include `text`. */
 export async function rowsWith(browser, selector, text) {
-  const rows = await browser.$$(selector);
-  const out = [];
-  for (const r of rows) {
-    if ((await r.getText()).includes(text)) out.push(r);
-  }
-  return out;
+  return (await textsOf(browser, selector)).filter((t) => t.includes(text));
 }
