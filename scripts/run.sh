@@ -8,4 +8,4 @@ scripts/setup-system.sh
 npm ci --prefix ui --no-audit --no-fund
 npm --prefix ui run build
 cargo build --release -p rollbook-app --features custom-protocol
-exec target/release/rollbook-app "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/rollbook-app" "$@"
