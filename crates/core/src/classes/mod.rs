@@ -230,11 +230,10 @@ pub(crate) fn find(c: &Connection, name: &str) -> Result<Option<Class>> {
 }
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Class>> {
-    Ok(c.query_row(
+    Ok(c.prepare_cached(
         "SELECT id, name, grade, section, class_teacher FROM classes WHERE id = ?1",
-        [id],
-        from_row,
-    )
+    )?
+    .query_row([id], from_row)
     .optional()?)
 }
 

@@ -437,14 +437,14 @@ pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Guardian>> {
 /// A student's guardians, primary first, each with their other students.
 pub(crate) fn of_student(c: &Connection, student_id: Id) -> Result<Vec<LinkedGuardian>> {
     let linked: Vec<(Guardian, bool)> = c
-        .prepare(&format!(
-            "SELECT {}, l.is_primary FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
+        .prepare_cached(
+            "SELECT g.id, g.name, g.relation, g.phone, g.alt_phone, g.email, g.whatsapp_consent, l.is_primary
+             FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
              WHERE l.student_id = ?1 ORDER BY l.is_primary DESC, l.created_at",
-            COLUMNS.split(", ").map(|col| format!("g.{col}")).collect::<Vec<_>>().join(", ")
-        ))?
+        )?
         .query_map([student_id], |r| Ok((from_row(r)?, r.get(7)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut siblings_stmt = c.prepare(
+    let mut siblings_stmt = c.prepare_cached(
         "SELECT s.id, trim(s.given_name || ' ' || s.family_name), s.admission_no
          FROM student_guardians l JOIN students s ON s.id = l.student_id
          WHERE l.guardian_id = ?1 AND l.student_id <> ?2 ORDER BY s.given_name",

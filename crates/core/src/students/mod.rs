@@ -446,11 +446,9 @@ fn detail(c: &Connection, id: Id) -> Result<StudentDetail> {
         Some(cid) => crate::classes::load(c, cid)?.map(|cl| cl.name),
         None => None,
     };
-    let has_photo = c.query_row(
-        "SELECT EXISTS (SELECT 1 FROM student_photos WHERE student_id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
+    let has_photo = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM student_photos WHERE student_id = ?1)")?
+        .query_row([id], |r| r.get(0))?;
     Ok(StudentDetail {
         guardians: guardians::of_student(c, id)?,
         student,
@@ -462,12 +460,11 @@ fn detail(c: &Connection, id: Id) -> Result<StudentDetail> {
 const COLUMNS: &str = "s.id, s.admission_no, s.given_name, s.family_name, s.dob, s.gender, s.class_id, s.status, s.admission_date";
 
 pub(crate) fn load(c: &Connection, id: Id) -> Result<Option<Student>> {
-    Ok(c.query_row(
-        &format!("SELECT {COLUMNS} FROM students s WHERE s.id = ?1"),
-        [id],
-        from_row,
+    Ok(
+        c.prepare_cached(&format!("SELECT {COLUMNS} FROM students s WHERE s.id = ?1"))?
+            .query_row([id], from_row)
+            .optional()?,
     )
-    .optional()?)
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
