@@ -5,6 +5,8 @@
 //! `cargo bench -p rollbook-core --bench export` prints a table for docs/BENCHMARKS.md.
 //! The baseline needs `python3` with XlsxWriter: `scripts/bench-setup.sh` installs it.
 
+mod common;
+
 use std::io::Cursor;
 use std::path::Path;
 use std::process::Command;
@@ -14,7 +16,6 @@ use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
 use rollbook_core::classes::{self, ClassInput};
 use rollbook_core::export;
 use rollbook_core::guardians::{GuardianInput, Relation};
-use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::students::{self, Gender, StudentInput, StudentStatus};
 use rollbook_core::{Error, Result, Store};
 
@@ -33,18 +34,7 @@ const FAMILY: &[&str] = &[
 ];
 
 fn seed(store: &Store) -> Result<()> {
-    school::setup(
-        store,
-        &SetupInput {
-            school: SchoolInput {
-                name: "Bench School".into(),
-                country: "IN".into(),
-                time_zone: Some("Asia/Kolkata".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )?;
+    common::set_up_school(store)?;
     let mut class_ids = Vec::with_capacity(CLASSES);
     for i in 0..CLASSES {
         let c = classes::create(

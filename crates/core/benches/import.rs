@@ -12,6 +12,8 @@
 //!
 //! `cargo bench -p rollbook-core --bench import` prints a table for docs/BENCHMARKS.md.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -19,7 +21,6 @@ use std::time::{Duration, Instant};
 
 use calamine::{DataRef, Xlsx};
 use rollbook_core::import::{self, ImportMode, ImportOptions, ImportPhase};
-use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::{Error, Result, Store};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -234,18 +235,7 @@ fn floor(path: &Path) -> Result<serde_json::Value> {
 /// one transaction, on a store with nothing but the school in it.
 fn rollbook(path: &Path, data_dir: &Path, rows: usize) -> Result<serde_json::Value> {
     let store = Store::open(data_dir)?;
-    school::setup(
-        &store,
-        &SetupInput {
-            school: SchoolInput {
-                name: "Bench School".into(),
-                country: "IN".into(),
-                time_zone: Some("Asia/Kolkata".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )?;
+    common::set_up_school(&store)?;
     let options = ImportOptions {
         mode: ImportMode::Upsert,
         create_classes: true,

@@ -3,10 +3,11 @@
 //!
 //! `cargo bench -p rollbook-core --bench search` prints a table for docs/BENCHMARKS.md.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use rollbook_core::guardians::{GuardianInput, Relation};
-use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::search;
 use rollbook_core::students::{self, StudentInput};
 use rollbook_core::{Result, Store};
@@ -88,18 +89,7 @@ const FAMILY: &[&str] = &[
 ];
 
 fn seed(store: &Store) -> Result<()> {
-    school::setup(
-        store,
-        &SetupInput {
-            school: SchoolInput {
-                name: "Bench School".into(),
-                country: "IN".into(),
-                time_zone: Some("Asia/Kolkata".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )?;
+    common::set_up_school(store)?;
     let mut batch = Vec::with_capacity(5_000);
     for i in 0..STUDENTS {
         let given = GIVEN[i % GIVEN.len()];

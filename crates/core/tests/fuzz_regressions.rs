@@ -6,36 +6,18 @@
 
 #![allow(clippy::unwrap_used)] // a test that fails loudly is what a test wants
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rollbook_core::import::{self, ImportOptions};
-use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::{ErrorCode, Store};
 
 /// The longest one file may take to read and preview (a debug build, tests running at once).
 const LIMIT: Duration = Duration::from_secs(10);
-
-fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    school::setup(
-        &store,
-        &SetupInput {
-            school: SchoolInput {
-                name: "St. Mary's".into(),
-                country: "IN".into(),
-                time_zone: Some("Asia/Kolkata".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (dir, store)
-}
 
 fn regressions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions")
@@ -121,7 +103,7 @@ fn assert_all(store: &Store, files: &[(String, Vec<u8>)]) -> Vec<Outcome> {
 
 #[test]
 fn every_committed_regression_previews_or_is_refused_clearly() {
-    let (_dir, store) = store();
+    let (_dir, store) = common::school_store();
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(regressions_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -146,7 +128,7 @@ fn every_committed_regression_previews_or_is_refused_clearly() {
 /// The hand-made hostile files are read as what they are, not merely survived.
 #[test]
 fn hostile_files_give_the_expected_answers() {
-    let (_dir, store) = store();
+    let (_dir, store) = common::school_store();
     let read = |name: &str| {
         let bytes = std::fs::read(regressions_dir().join(name)).unwrap();
         check(&store, name, &bytes).unwrap()
@@ -198,7 +180,7 @@ fn hostile_files_give_the_expected_answers() {
 /// of numbers, a UTF-16 file of one long line, a deep pile of quotes.
 #[test]
 fn big_generated_inputs_are_bounded() {
-    let (_dir, store) = store();
+    let (_dir, store) = common::school_store();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
     let mut one_cell = b"Adm No,Student Name,Class\nA-1,".to_vec();

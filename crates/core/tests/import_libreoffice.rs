@@ -8,28 +8,8 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use rollbook_core::import::{self, ImportOptions};
-use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::students::{self, StudentFilter, StudentRow};
 use rollbook_core::{Store, export};
-
-fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    school::setup(
-        &store,
-        &SetupInput {
-            school: SchoolInput {
-                name: "St. Mary's".into(),
-                country: "IN".into(),
-                time_zone: Some("Asia/Kolkata".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    (dir, store)
-}
 
 fn import_all(store: &Store, path: &std::path::Path) -> rollbook_core::import::ImportOutcome {
     let book = import::read_path(path).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
@@ -78,7 +58,7 @@ fn class_lists_saved_by_libreoffice_import_in_every_format() {
             common::convert(&xlsx, "ods", &work.path().join("o"), &profile),
         ),
     ] {
-        let (_d, store) = store();
+        let (_d, store) = common::school_store();
         let outcome = import_all(&store, &path);
         assert!(outcome.committed, "{format}: {outcome:?}");
         assert_eq!(outcome.inserted, 3, "{format}");
@@ -126,14 +106,14 @@ fn rows(store: &Store) -> Vec<serde_json::Value> {
 #[test]
 fn the_student_register_re_imports_to_the_same_data_directly_and_through_libreoffice() {
     let work = tempfile::tempdir().unwrap();
-    let (_a, first) = store();
+    let (_a, first) = common::school_store();
     let csv = work.path().join("list.csv");
     std::fs::write(&csv, CLASS_LIST).unwrap();
     assert!(import_all(&first, &csv).committed);
     let register = work.path().join("register.xlsx");
     export::write_file(&register, &export::student_register(&first).unwrap()).unwrap();
 
-    let (_b, second) = store();
+    let (_b, second) = common::school_store();
     let out = import_all(&second, &register);
     assert!(out.committed, "{out:?}");
     assert_eq!(rows(&first).len(), 3);
@@ -145,7 +125,7 @@ fn the_student_register_re_imports_to_the_same_data_directly_and_through_libreof
         &work.path().join("o"),
         &work.path().join("profile"),
     );
-    let (_c, third) = store();
+    let (_c, third) = common::school_store();
     assert!(import_all(&third, &ods).committed);
     assert_eq!(rows(&third), rows(&first));
 

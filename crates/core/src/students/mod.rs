@@ -364,17 +364,7 @@ pub(crate) fn delete(w: &mut Writer<'_>, id: Id) -> Result<()> {
     for link in links {
         guardians::unlink(w, link)?;
     }
-    if w.conn()
-        .execute("DELETE FROM student_photos WHERE student_id = ?1", [id])?
-        > 0
-    {
-        w.record(
-            RecordType::StudentPhoto,
-            id,
-            Op::Delete,
-            &serde_json::Value::Null,
-        )?;
-    }
+    delete_photo(w, id)?;
     crate::search::remove(w.conn(), id)?;
     if w.conn()
         .execute("DELETE FROM students WHERE id = ?1", [id])?
@@ -548,20 +538,23 @@ pub fn set_photo(store: &Store, id: Id, image_bytes: &[u8]) -> Result<()> {
 }
 
 pub fn remove_photo(store: &Store, id: Id) -> Result<()> {
-    store.write(|w| {
-        if w.conn()
-            .execute("DELETE FROM student_photos WHERE student_id = ?1", [id])?
-            > 0
-        {
-            w.record(
-                RecordType::StudentPhoto,
-                id,
-                Op::Delete,
-                &serde_json::Value::Null,
-            )?;
-        }
-        Ok(())
-    })
+    store.write(|w| delete_photo(w, id))
+}
+
+/// Deletes the student's photo, if there is one, with its outbox entry.
+fn delete_photo(w: &mut Writer<'_>, id: Id) -> Result<()> {
+    if w.conn()
+        .execute("DELETE FROM student_photos WHERE student_id = ?1", [id])?
+        > 0
+    {
+        w.record(
+            RecordType::StudentPhoto,
+            id,
+            Op::Delete,
+            &serde_json::Value::Null,
+        )?;
+    }
+    Ok(())
 }
 
 /// The student's photo as JPEG bytes.

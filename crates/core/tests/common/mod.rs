@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use rollbook_core::Store;
+use rollbook_core::school::{self, SchoolInput, SetupInput};
+
 /// How long one LibreOffice conversion may take (its first start builds a profile).
 pub const SOFFICE_LIMIT: Duration = Duration::from_secs(180);
 
@@ -76,4 +79,24 @@ pub fn convert_with(
         .len();
     assert!(len > 0, "{} is empty", out.display());
     out
+}
+
+/// A store in a temp folder with an Indian school set up (country IN, Asia/Kolkata).
+pub fn school_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    school::setup(
+        &store,
+        &SetupInput {
+            school: SchoolInput {
+                name: "St. Mary's".into(),
+                country: "IN".into(),
+                time_zone: Some("Asia/Kolkata".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (dir, store)
 }
