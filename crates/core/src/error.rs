@@ -31,6 +31,8 @@ pub enum ErrorCode {
     /// A file offered for import is not a spreadsheet Rollbook can read (corrupt, encrypted,
     /// empty, too big).
     UnreadableFile,
+    /// A card (or other credential) was withdrawn and may no longer be used.
+    Revoked,
     /// The user stopped the operation; nothing was written.
     Cancelled,
     /// A bug: something that should not happen did.

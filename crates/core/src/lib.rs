@@ -2,6 +2,9 @@
 //! change capture that sync builds on. It knows nothing of windows, IPC or HTTP: the desktop
 //! shell and the CLI are thin layers over these functions.
 
+pub mod attendance;
+pub mod calendar;
+pub mod cards;
 pub mod classes;
 mod diff;
 pub mod error;
@@ -14,6 +17,7 @@ pub mod paths;
 pub mod phone;
 pub mod school;
 pub mod search;
+pub mod staff;
 pub mod status;
 pub mod store;
 pub mod students;

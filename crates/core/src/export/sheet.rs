@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet, XlsxError, column_number_to_name};
 
 use crate::error::{Error, Result};
@@ -104,10 +104,7 @@ pub(crate) fn date_text(order: DateOrder, d: NaiveDate) -> String {
 /// Today in the school's time zone, so an export made after midnight is dated that day
 /// wherever the clock's UTC date is.
 pub(crate) fn school_today(school: &SchoolProfile) -> NaiveDate {
-    match school.time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => Utc::now().with_timezone(&tz).date_naive(),
-        Err(_) => Utc::now().date_naive(),
-    }
+    crate::school::today_at_school(school)
 }
 
 /// The two lines above a school-formatted sheet's headers.

@@ -377,3 +377,20 @@ fn insert(w: &mut Writer<'_>, p: &SchoolProfile) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// The school's local date and time at the instant `at` (in its time zone; UTC if the zone
+/// is unknown).
+pub fn local_time(
+    school: &SchoolProfile,
+    at: chrono::DateTime<chrono::Utc>,
+) -> chrono::NaiveDateTime {
+    match school.time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).naive_local(),
+        Err(_) => at.naive_utc(),
+    }
+}
+
+/// Today's date where the school is.
+pub fn today_at_school(school: &SchoolProfile) -> chrono::NaiveDate {
+    local_time(school, chrono::Utc::now()).date()
+}

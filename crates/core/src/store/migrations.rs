@@ -17,12 +17,16 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../guardians/0007_guardians.sql")),
         M::up(include_str!("../search/0008_search.sql")),
         M::up(include_str!("../import/0009_imports.sql")),
+        M::up(include_str!("../calendar/0010_calendar.sql")),
+        M::up(include_str!("../attendance/0011_attendance.sql")),
+        M::up(include_str!("../staff/0012_staff.sql")),
+        M::up(include_str!("../cards/0013_cards.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 9;
+const STEP_COUNT: usize = 13;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

@@ -20,6 +20,14 @@ pub enum RecordType {
     StudentPhoto,
     Guardian,
     StudentGuardian,
+    YearCalendar,
+    Holiday,
+    AttendanceSettings,
+    AttendanceCode,
+    AttendanceMark,
+    IdCard,
+    Staff,
+    StaffAttendance,
 }
 
 impl RecordType {
@@ -33,6 +41,14 @@ impl RecordType {
             RecordType::StudentPhoto => "student_photo",
             RecordType::Guardian => "guardian",
             RecordType::StudentGuardian => "student_guardian",
+            RecordType::YearCalendar => "year_calendar",
+            RecordType::Holiday => "holiday",
+            RecordType::AttendanceSettings => "attendance_settings",
+            RecordType::AttendanceCode => "attendance_code",
+            RecordType::AttendanceMark => "attendance_mark",
+            RecordType::IdCard => "id_card",
+            RecordType::Staff => "staff",
+            RecordType::StaffAttendance => "staff_attendance",
         }
     }
 }

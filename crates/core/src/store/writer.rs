@@ -41,6 +41,11 @@ impl<'c> Writer<'c> {
         self.last_seq
     }
 
+    /// This device's id.
+    pub(crate) fn device_id(&self) -> Id {
+        self.device_id
+    }
+
     /// The connection, for the table modules' statements.
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx

@@ -36,3 +36,40 @@ pub(crate) fn set_up_school(store: &Store) {
     )
     .expect("setup");
 }
+
+/// A class with students (admission number, given name, family name); their ids in the
+/// order given.
+pub(crate) fn class_with_students(
+    store: &Store,
+    class: &str,
+    students: &[(&str, &str, &str)],
+) -> (crate::id::Id, Vec<crate::id::Id>) {
+    let class_id = crate::classes::create(
+        store,
+        &crate::classes::ClassInput {
+            name: class.into(),
+            ..Default::default()
+        },
+    )
+    .expect("class")
+    .id;
+    let ids = students
+        .iter()
+        .map(|(adm, given, family)| {
+            crate::students::create(
+                store,
+                &crate::students::StudentInput {
+                    admission_no: (*adm).into(),
+                    given_name: (*given).into(),
+                    family_name: (*family).into(),
+                    class_id: Some(class_id),
+                    ..Default::default()
+                },
+            )
+            .expect("student")
+            .student
+            .id
+        })
+        .collect();
+    (class_id, ids)
+}

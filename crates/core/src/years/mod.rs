@@ -230,3 +230,33 @@ fn year_from_row(r: &Row<'_>) -> rusqlite::Result<AcademicYear> {
         is_current: r.get(4)?,
     })
 }
+
+/// The academic year whose dates include `date`.
+pub(crate) fn year_containing(c: &Connection, date: NaiveDate) -> Result<Option<AcademicYear>> {
+    Ok(c.prepare_cached(
+        "SELECT id, name, start_date, end_date, is_current FROM academic_years
+         WHERE start_date <= ?1 AND end_date >= ?1 ORDER BY start_date DESC LIMIT 1",
+    )?
+    .query_row([date], year_from_row)
+    .optional()?)
+}
+
+/// The year with this id.
+pub(crate) fn load_year(c: &Connection, id: Id) -> Result<Option<AcademicYear>> {
+    Ok(c.query_row(
+        "SELECT id, name, start_date, end_date, is_current FROM academic_years WHERE id = ?1",
+        [id],
+        year_from_row,
+    )
+    .optional()?)
+}
+
+/// The year marked current.
+pub(crate) fn current_year(c: &Connection) -> Result<Option<AcademicYear>> {
+    Ok(c.query_row(
+        "SELECT id, name, start_date, end_date, is_current FROM academic_years WHERE is_current = 1",
+        [],
+        year_from_row,
+    )
+    .optional()?)
+}
