@@ -49,9 +49,32 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         files::export_roll,
         files::export_students,
         files::export_template,
+        attendance::attendance_settings,
+        attendance::update_attendance_settings,
+        attendance::save_attendance_code,
+        attendance::get_calendar,
+        attendance::set_working_days,
+        attendance::add_holiday,
+        attendance::remove_holiday,
+        attendance::get_roll,
+        attendance::save_roll,
+        attendance::mark_history,
+        attendance::registers_not_taken,
+        attendance::student_attendance,
+        attendance::class_attendance,
+        attendance::chronic_absentees,
+        attendance::class_cards,
+        attendance::staff_cards,
+        attendance::reissue_card,
+        attendance::check_in,
+        attendance::list_staff,
+        attendance::create_staff,
+        attendance::update_staff,
+        attendance::staff_arrivals,
     ]
 }
 
+mod attendance;
 mod files;
 
 /// Runs `f` with the store on tokio's blocking pool.

@@ -50,6 +50,54 @@ pub enum Command {
     /// Save class rolls, the student register or the import template as an Excel file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Take and read attendance.
+    #[command(subcommand)]
+    Attendance(AttendanceCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttendanceCommand {
+    /// Take a class's roll: the students named are absent, late or on leave; everyone else
+    /// in the class is present. Marking again updates the marks.
+    Mark {
+        /// The class's name, e.g. "Grade 5 B".
+        #[arg(long)]
+        class: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// The session (day, am, pm, p1...; default: the first of the day).
+        #[arg(long, default_value = "")]
+        session: String,
+        /// Admission numbers of the absent students, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "ADM,...")]
+        absent: Vec<String>,
+        /// Late students with their minutes, e.g. A3:10, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "ADM:MIN,...")]
+        late: Vec<String>,
+        /// Admission numbers of students on leave (excused), comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "ADM,...")]
+        excused: Vec<String>,
+    },
+    /// Show a class's roll for a date.
+    Show {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long, default_value = "")]
+        session: String,
+    },
+    /// A student's attendance and percentage (default: this academic year to today).
+    Student {
+        admission_no: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        from: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

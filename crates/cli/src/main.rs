@@ -3,6 +3,7 @@
 //! documented in docs/CLI.md and stays stable.
 
 mod args;
+mod attendance;
 mod import;
 mod output;
 mod run;

@@ -221,6 +221,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Export(cmd) => export(&store, cmd, cli.json),
         Command::Import(args) => crate::import::run(&store, args, cli.json),
+        Command::Attendance(cmd) => crate::attendance::run(&store, cmd, cli.json),
     }
 }
 
@@ -279,7 +280,7 @@ fn strip_setup_prefix(mut e: Error) -> Error {
     e
 }
 
-fn find_class(store: &Store, name: &str) -> Result<Class> {
+pub(crate) fn find_class(store: &Store, name: &str) -> Result<Class> {
     classes::find_by_name(store, name)?.ok_or_else(|| {
         Error::validation(
             "class",

@@ -110,6 +110,86 @@ fn a_class_and_a_student_are_added_and_found_by_typing() {
     assert_eq!(classes[0]["student_count"], 1);
 }
 
+/// The roll call screen's calls: the roll, a save, a re-mark, the history; and a card scan
+/// that is refused with the code the check-in screen branches on.
+#[test]
+fn a_roll_is_taken_and_remarked_over_ipc() {
+    let h = app();
+    setup(&h);
+    let class = call(
+        &h,
+        "create_class",
+        json!({ "input": { "name": "Grade 5 B" } }),
+    )
+    .unwrap();
+    for (adm, name) in [("A1", "Aarav"), ("A2", "Bela")] {
+        call(&h, "create_student", json!({ "input": {
+            "admission_no": adm, "given_name": name, "class_id": class["id"], "status": "active", "guardians": []
+        }}))
+        .unwrap();
+    }
+    let roll = call(
+        &h,
+        "get_roll",
+        json!({ "classId": class["id"], "date": "2026-11-18", "session": "" }),
+    )
+    .unwrap();
+    assert_eq!(roll["taken"], false);
+    let ids: Vec<Value> = roll["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["student_id"].clone())
+        .collect();
+    let save = |codes: [&str; 2]| {
+        call(
+            &h,
+            "save_roll",
+            json!({ "input": {
+                "class_id": class["id"], "date": "2026-11-18", "session": "",
+                "marks": [
+                    { "student_id": ids[0], "code": codes[0] },
+                    { "student_id": ids[1], "code": codes[1], "late_minutes": 12 }
+                ]
+            }}),
+        )
+    };
+    assert_eq!(save(["P", "A"]).unwrap()["marked"], 2);
+    let again = save(["P", "L"]).unwrap();
+    assert_eq!(
+        (again["changed"].as_u64(), again["unchanged"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let roll = call(
+        &h,
+        "get_roll",
+        json!({ "classId": class["id"], "date": "2026-11-18", "session": "" }),
+    )
+    .unwrap();
+    assert_eq!(roll["entries"][1]["code"], "L");
+    assert_eq!(roll["entries"][1]["late_minutes"], 12);
+    let history = call(
+        &h,
+        "mark_history",
+        json!({ "studentId": ids[1], "date": "2026-11-18", "session": "day" }),
+    )
+    .unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    let err = call(&h, "save_roll", json!({ "input": {
+        "class_id": class["id"], "date": "2026-11-21", "session": "", "marks": [{ "student_id": ids[0], "code": "P" }]
+    }}))
+    .unwrap_err();
+    assert_eq!(err["code"], "validation");
+    assert_eq!(err["field"], "date");
+
+    let cards = call(&h, "class_cards", json!({ "classId": class["id"] })).unwrap();
+    assert_eq!(cards.as_array().unwrap().len(), 2);
+    assert!(cards[0]["qr_svg"].as_str().unwrap().contains("<svg"));
+    let refused = call(&h, "check_in", json!({ "code": "RB0000000000000000000" })).unwrap_err();
+    assert_eq!(refused["code"], "not_found");
+}
+
 #[test]
 fn validation_errors_cross_ipc_with_their_code_and_fields() {
     let h = app();

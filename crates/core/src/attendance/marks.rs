@@ -376,12 +376,8 @@ fn class_members(c: &Connection, class_id: Id) -> Result<std::collections::HashS
 }
 
 /// A mark's values over time, the current one first.
-pub fn history(
-    store: &Store,
-    student_id: Id,
-    date: NaiveDate,
-    session: &str,
-) -> Result<Vec<MarkChange>> {
+pub fn history(store: &Store, student_id: Id, date: &str, session: &str) -> Result<Vec<MarkChange>> {
+    let date = parse_iso_date("date", date)?;
     let id = mark_id(student_id, date, session.trim());
     store.read(|c| {
         let mut out: Vec<MarkChange> = c

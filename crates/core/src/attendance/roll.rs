@@ -71,10 +71,19 @@ pub(crate) fn class_students(c: &Connection, class_id: Id) -> Result<Vec<(Id, St
 /// How many school days back the away streak looks.
 const STREAK_WINDOW: usize = 30;
 
-/// The roll of a class for a date and session (blank: the first session of the day).
+/// A date given as `YYYY-MM-DD`, or today at the school when blank.
+fn date_or_today(c: &Connection, date: &str) -> Result<NaiveDate> {
+    if date.trim().is_empty() {
+        Ok(crate::school::today_at_school(&crate::school::require(c)?))
+    } else {
+        parse_iso_date("date", date)
+    }
+}
+
+/// The roll of a class for a date (blank: today) and session (blank: the first of the day).
 pub fn get_roll(store: &Store, class_id: Id, date: &str, session: &str) -> Result<Roll> {
-    let date = parse_iso_date("date", date)?;
     store.read(|c| {
+        let date = date_or_today(c, date)?;
         let class = classes::load(c, class_id)?.ok_or_else(|| Error::not_found("The class"))?;
         let session = load_settings(c)?.check_session(session)?;
         let codes = load_codes(c)?;
@@ -170,10 +179,10 @@ pub struct ClassNotTaken {
     pub student_count: u32,
 }
 
-/// The classes with active students and no mark for `date` and `session` (blank: the first
-/// session). None on a day the school is closed.
+/// The classes with active students and no mark for `date` (blank: today) and `session`
+/// (blank: the first session). None on a day the school is closed.
 pub fn registers_not_taken(store: &Store, date: &str, session: &str) -> Result<Vec<ClassNotTaken>> {
-    let date = parse_iso_date("date", date)?;
+    let date = store.read(|c| date_or_today(c, date))?;
     let session = store.read(|c| load_settings(c)?.check_session(session))?;
     let working =
         store.read(|c| Ok(calendar::for_date(c, date)?.is_some_and(|cal| cal.is_working(date))))?;

@@ -88,7 +88,7 @@ fn a_roll_is_saved_and_a_remark_updates_the_one_mark_keeping_its_history() {
     );
     assert_eq!(count_marks(&store), 3);
 
-    let history = history(&store, ids[1], MON.parse().unwrap(), "day").unwrap();
+    let history = history(&store, ids[1], MON, "day").unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].code, "L");
     assert_eq!(history[0].late_minutes, Some(15));

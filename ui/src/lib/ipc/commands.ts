@@ -6,6 +6,27 @@ import type {
   AcademicYear,
   AppError,
   AppStatus,
+  AttendanceSettings,
+  Calendar,
+  CardView,
+  CheckIn,
+  ChronicAbsentee,
+  ClassAttendance,
+  ClassNotTaken,
+  Code,
+  CodeInput,
+  Holiday,
+  HolidayInput,
+  HolderKind,
+  MarkChange,
+  Roll,
+  RollInput,
+  RollSaved,
+  SettingsInput,
+  Staff,
+  StaffArrival,
+  StaffInput,
+  StudentAttendance,
   Class,
   ClassInput,
   ClassSummary,
@@ -91,6 +112,46 @@ export const api = {
   exportStudents: (out: string) => invoke<void>('export_students', { out }),
   /** A blank import template with an instructions sheet as .xlsx at `out`. */
   exportTemplate: (out: string) => invoke<void>('export_template', { out }),
+
+  attendanceSettings: () => invoke<AttendanceSettings>('attendance_settings'),
+  updateAttendanceSettings: (input: SettingsInput) =>
+    invoke<AttendanceSettings>('update_attendance_settings', { input }),
+  saveAttendanceCode: (input: CodeInput) => invoke<Code>('save_attendance_code', { input }),
+  /** The calendar of a year (the current one when yearId is null). */
+  getCalendar: (yearId: Id | null) => invoke<Calendar>('get_calendar', { yearId }),
+  /** `days`: 1 = Monday ... 7 = Sunday. */
+  setWorkingDays: (yearId: Id, days: number[]) => invoke<Calendar>('set_working_days', { yearId, days }),
+  addHoliday: (yearId: Id, input: HolidayInput) => invoke<Holiday>('add_holiday', { yearId, input }),
+  removeHoliday: (id: Id) => invoke<void>('remove_holiday', { id }),
+
+  /** A class's roll; an empty date is today at the school, an empty session the first. */
+  getRoll: (classId: Id, date: string, session: string) =>
+    invoke<Roll>('get_roll', { classId, date, session }),
+  saveRoll: (input: RollInput) => invoke<RollSaved>('save_roll', { input }),
+  markHistory: (studentId: Id, date: string, session: string) =>
+    invoke<MarkChange[]>('mark_history', { studentId, date, session }),
+  registersNotTaken: (date: string, session: string) =>
+    invoke<ClassNotTaken[]>('registers_not_taken', { date, session }),
+  studentAttendance: (studentId: Id, from: string | null, to: string | null) =>
+    invoke<StudentAttendance>('student_attendance', { studentId, from, to }),
+  classAttendance: (classId: Id, from: string | null, to: string | null) =>
+    invoke<ClassAttendance>('class_attendance', { classId, from, to }),
+  chronicAbsentees: (from: string | null, to: string | null, threshold: number | null, classId: Id | null) =>
+    invoke<ChronicAbsentee[]>('chronic_absentees', { from, to, threshold, classId }),
+
+  /** The ID cards of a class's students, issuing any that are missing. */
+  classCards: (classId: Id) => invoke<CardView[]>('class_cards', { classId }),
+  staffCards: () => invoke<CardView[]>('staff_cards'),
+  /** Replaces a lost card: the old one stops working. */
+  reissueCard: (holderKind: HolderKind, holderId: Id) =>
+    invoke<CardView>('reissue_card', { holderKind, holderId }),
+  /** A scanned card code: marks the holder present (or late), or says why not. */
+  checkIn: (code: string) => invoke<CheckIn>('check_in', { code }),
+
+  listStaff: () => invoke<Staff[]>('list_staff'),
+  createStaff: (input: StaffInput) => invoke<Staff>('create_staff', { input }),
+  updateStaff: (id: Id, input: StaffInput) => invoke<Staff>('update_staff', { id, input }),
+  staffArrivals: (date: string | null) => invoke<StaffArrival[]>('staff_arrivals', { date }),
 };
 
 function channel<T>(onMessage: (message: T) => void): Channel<T> {
