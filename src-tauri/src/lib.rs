@@ -1,6 +1,7 @@
 //! Rollbook's desktop shell. It opens the store, wires the commands and the window, and
 //! writes logs; everything else is the core's job.
 
+mod camera;
 mod commands;
 mod logging;
 mod state;
@@ -15,6 +16,13 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                camera::allow_camera(&window);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             tracing::error!("the app could not start: {e}");
