@@ -281,3 +281,173 @@ fn the_import_template_survives_libreoffice() {
         );
     }
 }
+
+/// The monthly register, with a week of marks in November 2025 (a past year, so the marks
+/// can be saved): the codes, the closed days and the totals come back from LibreOffice as
+/// Rollbook wrote them, values and not formulas.
+#[test]
+fn the_monthly_attendance_register_survives_libreoffice() {
+    use rollbook_core::attendance::{self, MarkInput, RollInput};
+    use rollbook_core::calendar::{self, HolidayInput};
+    use rollbook_core::years::{self, YearInput};
+
+    let (_d, store) = common::school_store();
+    let year = years::add_year(
+        &store,
+        &YearInput {
+            name: "2025-26".into(),
+            start_date: "2025-06-01".into(),
+            end_date: "2026-03-31".into(),
+        },
+    )
+    .unwrap();
+    calendar::add_holiday(
+        &store,
+        year.id,
+        &HolidayInput {
+            name: "Guru Nanak Jayanti".into(),
+            start_date: "2025-11-05".into(),
+            end_date: String::new(),
+        },
+    )
+    .unwrap();
+    let class = classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 5 B".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id;
+    let student = |adm: &str, given: &str, family: &str| {
+        students::create(
+            &store,
+            &StudentInput {
+                admission_no: adm.into(),
+                given_name: given.into(),
+                family_name: family.into(),
+                class_id: Some(class),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .id
+    };
+    let ids = [
+        student("00101", "Aarav", "Iyer"),
+        student("00102", "Diya", "Menon"),
+        student("00103", "Kabir", "Shah"),
+    ];
+    for (date, codes) in [
+        ("2025-11-03", ["P", "P", "P"]),
+        ("2025-11-04", ["P", "A", "L"]),
+        ("2025-11-06", ["H", "P", "E"]),
+    ] {
+        let marks = ids
+            .iter()
+            .zip(codes)
+            .map(|(id, code)| MarkInput {
+                student_id: *id,
+                code: code.into(),
+                late_minutes: (code == "L").then_some(10),
+                reason: None,
+            })
+            .collect();
+        attendance::save_roll(
+            &store,
+            &RollInput {
+                class_id: class,
+                date: date.into(),
+                session: String::new(),
+                marks,
+            },
+        )
+        .unwrap();
+    }
+    let export = export::monthly_register(&store, Some(class), "2025-11").unwrap();
+    // Columns: No., Adm. No., Name, days 1 to 30 (day D in column 2 + D), P A L E H,
+    // Attended, %. Rows: school, title, weekday initials, header, students, then Present, %.
+    let s = "Grade 5 B";
+    let day = |d: u32| 2 + d;
+    let total = |h: &str| {
+        33 + ["P", "A", "L", "E", "H", "Attended", "%"]
+            .iter()
+            .position(|x| *x == h)
+            .unwrap() as u32
+    };
+    for book in round_trip("attendance", &export.bytes) {
+        assert_eq!(book.names(), [s], "{}", book.file);
+        assert_eq!(book.cell(s, 0, 0).to_string(), "St. Mary's");
+        assert!(
+            book.cell(s, 1, 0)
+                .to_string()
+                .starts_with("Attendance register: Grade 5 B, November 2025")
+        );
+        assert_eq!(book.cell(s, 2, day(3)).to_string(), "M", "{}", book.file);
+        assert_eq!(book.cell(s, 3, day(30)).to_string(), "30", "{}", book.file);
+        assert_eq!(
+            book.cell(s, 3, total("%")).to_string(),
+            "%",
+            "{}",
+            book.file
+        );
+        let codes = |row: u32| -> Vec<String> {
+            [3, 4, 5, 6]
+                .iter()
+                .map(|d| book.cell(s, row, day(*d)).to_string())
+                .collect()
+        };
+        assert_eq!(codes(4), ["P", "P", "", "H"], "{}", book.file);
+        assert_eq!(codes(5), ["P", "A", "", "P"], "{}", book.file);
+        assert_eq!(codes(6), ["P", "L", "", "E"], "{}", book.file);
+        let totals = |row: u32| -> Vec<Option<f64>> {
+            ["P", "A", "L", "E", "H", "Attended", "%"]
+                .iter()
+                .map(|h| book.cell(s, row, total(h)).as_f64())
+                .collect()
+        };
+        let some = |v: [f64; 7]| v.map(Some).to_vec();
+        assert_eq!(
+            totals(4),
+            some([2.0, 0.0, 0.0, 0.0, 1.0, 2.5, 83.3]),
+            "{}",
+            book.file
+        );
+        assert_eq!(
+            totals(5),
+            some([2.0, 1.0, 0.0, 0.0, 0.0, 2.0, 66.7]),
+            "{}",
+            book.file
+        );
+        assert_eq!(
+            totals(6),
+            some([1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 66.7]),
+            "{}",
+            book.file
+        );
+        assert_eq!(book.cell(s, 7, 2).to_string(), "Present");
+        let per_day = |row: u32| -> Vec<Option<f64>> {
+            [3, 4, 6]
+                .iter()
+                .map(|d| book.cell(s, row, day(*d)).as_f64())
+                .collect()
+        };
+        assert_eq!(
+            per_day(7),
+            [Some(3.0), Some(2.0), Some(1.5)],
+            "{}",
+            book.file
+        );
+        assert_eq!(
+            per_day(8),
+            [Some(100.0), Some(66.7), Some(50.0)],
+            "{}",
+            book.file
+        );
+        assert_eq!(book.cell(s, 7, total("Attended")).as_f64(), Some(6.5));
+        assert_eq!(book.cell(s, 8, total("%")).as_f64(), Some(72.2));
+        assert!(book.has_no_formulas(), "{}: a formula appeared", book.file);
+    }
+}

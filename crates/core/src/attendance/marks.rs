@@ -304,7 +304,8 @@ pub(crate) fn codes_by_letter(c: &Connection) -> Result<HashMap<String, Code>> {
 }
 
 /// Saves a class's roll for a date and session in one transaction: each student given is
-/// marked, or their mark updated. A student marked twice keeps one mark.
+/// marked, or their mark updated (a student never has two marks for a date and session).
+/// A roll naming a student twice, or anyone not active in the class, is refused whole.
 pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
     let date = parse_iso_date("date", &input.date)?;
     store.write(|w| {
@@ -376,10 +377,17 @@ fn class_members(c: &Connection, class_id: Id) -> Result<std::collections::HashS
 }
 
 /// A mark's values over time, the current one first.
-pub fn history(store: &Store, student_id: Id, date: &str, session: &str) -> Result<Vec<MarkChange>> {
+pub fn history(
+    store: &Store,
+    student_id: Id,
+    date: &str,
+    session: &str,
+) -> Result<Vec<MarkChange>> {
     let date = parse_iso_date("date", date)?;
-    let id = mark_id(student_id, date, session.trim());
     store.read(|c| {
+        // The session as saving names it: blank is the first of the day, case aside.
+        let session = load_settings(c)?.check_session(session)?;
+        let id = mark_id(student_id, date, &session);
         let mut out: Vec<MarkChange> = c
             .prepare(
                 "SELECT code, late_minutes, reason, source, marked_at, marked_by, device_id, NULL

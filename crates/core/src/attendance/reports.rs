@@ -128,7 +128,9 @@ fn range(c: &Connection, from: Option<&str>, to: Option<&str>) -> Result<(NaiveD
 }
 
 /// Marks on working days in a range, counted by (student, date, code), optionally for one
-/// class's students or one student.
+/// class's students or one student. With a class or student the query walks the
+/// (student, date, session) key student by student, so its cost is the class's, not the
+/// school's.
 pub(crate) fn marks_between(
     c: &Connection,
     from: NaiveDate,
@@ -137,19 +139,38 @@ pub(crate) fn marks_between(
     class_id: Option<Id>,
     student_id: Option<Id>,
 ) -> Result<Vec<(Id, NaiveDate, String, u32)>> {
-    Ok(c.prepare_cached(
-        "SELECT m.student_id, m.date, m.code, count(*) FROM attendance_marks m
-         WHERE m.date BETWEEN ?1 AND ?2
-           AND m.date NOT IN (SELECT value FROM json_each(?3))
-           AND (?4 IS NULL OR m.student_id IN (SELECT id FROM students WHERE class_id = ?4))
-           AND (?5 IS NULL OR m.student_id = ?5)
-         GROUP BY m.student_id, m.date, m.code",
-    )?
-    .query_map(
-        rusqlite::params![from, to, closed_json, class_id, student_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?
-    .collect::<rusqlite::Result<_>>()?)
+    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    let rows = match (class_id, student_id) {
+        (_, Some(student)) => c
+            .prepare_cached(
+                "SELECT m.student_id, m.date, m.code, count(*) FROM attendance_marks m
+                 WHERE m.student_id = ?4 AND m.date BETWEEN ?1 AND ?2
+                   AND m.date NOT IN (SELECT value FROM json_each(?3))
+                 GROUP BY m.student_id, m.date, m.code",
+            )?
+            .query_map(rusqlite::params![from, to, closed_json, student], row)?
+            .collect::<rusqlite::Result<_>>()?,
+        (Some(class), None) => c
+            .prepare_cached(
+                "SELECT m.student_id, m.date, m.code, count(*)
+                 FROM students s CROSS JOIN attendance_marks m ON m.student_id = s.id
+                 WHERE s.class_id = ?4 AND m.date BETWEEN ?1 AND ?2
+                   AND m.date NOT IN (SELECT value FROM json_each(?3))
+                 GROUP BY m.student_id, m.date, m.code",
+            )?
+            .query_map(rusqlite::params![from, to, closed_json, class], row)?
+            .collect::<rusqlite::Result<_>>()?,
+        (None, None) => c
+            .prepare_cached(
+                "SELECT m.student_id, m.date, m.code, count(*) FROM attendance_marks m
+                 WHERE m.date BETWEEN ?1 AND ?2
+                   AND m.date NOT IN (SELECT value FROM json_each(?3))
+                 GROUP BY m.student_id, m.date, m.code",
+            )?
+            .query_map(rusqlite::params![from, to, closed_json], row)?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    Ok(rows)
 }
 
 fn kinds(c: &Connection) -> Result<HashMap<String, CodeKind>> {
@@ -274,8 +295,8 @@ pub struct ClassAttendance {
     pub tally: Tally,
 }
 
-/// A class's attendance day by day and student by student over a range (default: the last
-/// 30 days... to today; the UI asks for a month).
+/// A class's attendance day by day and student by student over a range (default: the
+/// academic year's start to today at the school; the UI asks for a month).
 pub fn class_summary(
     store: &Store,
     class_id: Id,

@@ -3,6 +3,7 @@
 //! memory and returns its bytes; [`write_file`] saves them without ever leaving a
 //! half-written file where the user looks for it.
 
+mod attendance;
 mod register;
 mod roll;
 mod sheet;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::id::Id;
 
+pub use attendance::monthly_register;
 pub use register::{student_register, student_register_export};
 pub use roll::{class_roll, class_roll_export};
 pub use template::{import_template, import_template_export};
