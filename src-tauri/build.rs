@@ -31,6 +31,7 @@ fn main() {
             "export_roll",
             "export_students",
             "export_template",
+            "export_register",
             "attendance_settings",
             "update_attendance_settings",
             "save_attendance_code",

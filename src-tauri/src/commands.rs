@@ -49,6 +49,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         files::export_roll,
         files::export_students,
         files::export_template,
+        files::export_register,
         attendance::attendance_settings,
         attendance::update_attendance_settings,
         attendance::save_attendance_code,

@@ -116,6 +116,16 @@ pub enum ExportCommand {
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },
+    /// The monthly attendance register: one class with --class, else a sheet per class.
+    Register {
+        #[arg(long)]
+        class: Option<String>,
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
     /// A blank import template with an example row and instructions.
     Template {
         #[arg(long, value_name = "FILE.xlsx")]

@@ -356,6 +356,25 @@ fn export(store: &Store, cmd: &ExportCommand, as_json: bool) -> Result<()> {
             let what = format!("student register ({})", count(made.rows, "student"));
             (out, made, what)
         }
+        ExportCommand::Register { class, month, out } => {
+            check_out(out)?;
+            let class = class.as_deref().map(|c| find_class(store, c)).transpose()?;
+            let made = export::monthly_register(store, class.as_ref().map(|c| c.id), month)
+                .map_err(|mut e| {
+                    if e.field.as_deref() == Some("month") {
+                        e.field = Some("--month".into());
+                    }
+                    e
+                })?;
+            let what = match &class {
+                Some(c) => format!("attendance register of {} for {month}", c.name),
+                None => format!(
+                    "attendance registers of {} for {month}",
+                    count(made.sheets.len(), "class")
+                ),
+            };
+            (out, made, what)
+        }
         ExportCommand::Template { out } => {
             check_out(out)?;
             (

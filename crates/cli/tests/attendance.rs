@@ -232,3 +232,73 @@ fn mistakes_are_named_and_nothing_is_saved() {
     );
     assert_eq!(roll["taken"], false, "no failed command saved anything");
 }
+
+#[test]
+fn the_monthly_register_is_written_with_the_marks_taken() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    school(&data);
+    for (date, absent) in [
+        ("2026-11-16", "A2"),
+        ("2026-11-17", "A2"),
+        ("2026-11-18", "A1"),
+    ] {
+        ok(
+            &data,
+            &[
+                "attendance",
+                "mark",
+                "--class",
+                "Grade 5 B",
+                "--date",
+                date,
+                "--absent",
+                absent,
+            ],
+        );
+    }
+    let out = dir.path().join("register.xlsx");
+    let out_s = out.to_str().unwrap();
+    let made = json(
+        &data,
+        &[
+            "export",
+            "register",
+            "--class",
+            "Grade 5 B",
+            "--month",
+            "2026-11",
+            "--out",
+            out_s,
+            "--json",
+        ],
+    );
+    assert_eq!(made["sheets"], 1);
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&out).unwrap())).unwrap();
+    let range = book.worksheet_range("Grade 5 B").unwrap();
+    // Find Bela's row and the "%" column: two absences in three marked days.
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let header = rows.iter().find(|r| r.iter().any(|c| c == "%")).unwrap();
+    let pct = header.iter().position(|c| c == "%").unwrap();
+    let bela = rows.iter().find(|r| r.iter().any(|c| c == "Bela")).unwrap();
+    assert_eq!(bela[pct], "33.3");
+
+    let out = rollbook(
+        &data,
+        &["export", "register", "--month", "2026-13", "--out", out_s],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-13"));
+}

@@ -164,3 +164,17 @@ pub async fn export_template(state: State<'_, AppState>, out: PathBuf) -> Result
     })
     .await
 }
+
+#[tauri::command]
+pub async fn export_register(
+    state: State<'_, AppState>,
+    class_id: Option<Id>,
+    month: String,
+    out: PathBuf,
+) -> Result<()> {
+    with_store(state, move |s| {
+        export::check_path(&out)?;
+        export::write_file(&out, &export::monthly_register(s, class_id, &month)?.bytes)
+    })
+    .await
+}

@@ -112,6 +112,9 @@ export const api = {
   exportStudents: (out: string) => invoke<void>('export_students', { out }),
   /** A blank import template with an instructions sheet as .xlsx at `out`. */
   exportTemplate: (out: string) => invoke<void>('export_template', { out }),
+  /** The monthly attendance register (`month` YYYY-MM) of one class, or every class, as .xlsx. */
+  exportRegister: (classId: Id | null, month: string, out: string) =>
+    invoke<void>('export_register', { classId, month, out }),
 
   attendanceSettings: () => invoke<AttendanceSettings>('attendance_settings'),
   updateAttendanceSettings: (input: SettingsInput) =>
