@@ -209,6 +209,22 @@ pub fn run(cli: &Cli) -> Result<()> {
                     println!("broken reference: {p}");
                 }
                 println!("changes waiting to sync: {}", report.pending_outbox);
+                if report.ledger_breaks.is_empty() {
+                    println!("ledger: every chain verified");
+                }
+                for b in &report.ledger_breaks {
+                    println!(
+                        "ledger: device {} entry {} ({}{}): {}",
+                        b.device_id,
+                        b.seq,
+                        b.entry_id,
+                        b.receipt_no
+                            .as_deref()
+                            .map(|r| format!(", receipt {r}"))
+                            .unwrap_or_default(),
+                        b.problem
+                    );
+                }
             }
             if report.ok {
                 Ok(())

@@ -9,6 +9,7 @@ pub mod classes;
 mod diff;
 pub mod error;
 pub mod export;
+pub mod fees;
 pub mod guardians;
 pub mod hlc;
 pub mod id;

@@ -20,6 +20,9 @@ pub struct DoctorReport {
     /// Rows whose foreign keys point nowhere, as `table rowid -> parent`.
     pub foreign_key_problems: Vec<String>,
     pub pending_outbox: i64,
+    /// The first broken entry of each device's ledger chain (an entry edited, removed or
+    /// inserted behind Rollbook's back).
+    pub ledger_breaks: Vec<crate::fees::ChainBreak>,
 }
 
 pub(super) fn run(conn: &Connection, device_id: Id) -> Result<DoctorReport> {
@@ -39,7 +42,8 @@ pub(super) fn run(conn: &Connection, device_id: Id) -> Result<DoctorReport> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let schema_version = migrations::current(conn);
-    let ok = integrity == ["ok"] && foreign_key_problems.is_empty();
+    let ledger_breaks = crate::fees::verify_chains(conn)?;
+    let ok = integrity == ["ok"] && foreign_key_problems.is_empty() && ledger_breaks.is_empty();
     Ok(DoctorReport {
         ok,
         schema_version,
@@ -49,5 +53,6 @@ pub(super) fn run(conn: &Connection, device_id: Id) -> Result<DoctorReport> {
         integrity,
         foreign_key_problems,
         pending_outbox: outbox::pending_count(conn)?,
+        ledger_breaks,
     })
 }

@@ -28,6 +28,12 @@ pub enum RecordType {
     IdCard,
     Staff,
     StaffAttendance,
+    FeeHead,
+    FeeStructure,
+    StudentFeeHead,
+    Concession,
+    FeeApplication,
+    LedgerEntry,
 }
 
 impl RecordType {
@@ -49,6 +55,12 @@ impl RecordType {
             RecordType::IdCard => "id_card",
             RecordType::Staff => "staff",
             RecordType::StaffAttendance => "staff_attendance",
+            RecordType::FeeHead => "fee_head",
+            RecordType::FeeStructure => "fee_structure",
+            RecordType::StudentFeeHead => "student_fee_head",
+            RecordType::Concession => "concession",
+            RecordType::FeeApplication => "fee_application",
+            RecordType::LedgerEntry => "ledger_entry",
         }
     }
 }

@@ -311,6 +311,9 @@ pub(crate) fn insert_checked(
     insert(w, &student)?;
     let saved = guardians::save_for_student(w, student.id, wanted, true)?;
     reindex_after(w, student.id, &saved)?;
+    if let (Some(class_id), StudentStatus::Active) = (student.class_id, student.status) {
+        crate::fees::on_join_class(w, student.id, class_id)?;
+    }
     Ok(saved)
 }
 
@@ -324,6 +327,11 @@ pub(crate) fn update_checked(
     write_changes(w, old, &new)?;
     let saved = guardians::save_for_student(w, new.id, wanted, false)?;
     reindex_after(w, new.id, &saved)?;
+    // Joining a class (or coming back to school) charges the class's fees applied so far.
+    let joined = new.class_id != old.class_id || old.status != StudentStatus::Active;
+    if let (Some(class_id), StudentStatus::Active, true) = (new.class_id, new.status, joined) {
+        crate::fees::on_join_class(w, new.id, class_id)?;
+    }
     Ok(saved)
 }
 

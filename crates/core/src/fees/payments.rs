@@ -1,0 +1,268 @@
+//! Taking a payment and reversing one. A payment posts the late fines accrued to today, is
+//! set against the oldest dues first (or the dues the clerk picks), takes the next receipt
+//! number of this device's series, and is appended to the ledger: all in one transaction.
+//! A reversal never touches the payment: it is a new entry that references it, with a reason.
+
+use serde::{Deserialize, Serialize};
+
+use super::balance::account;
+use super::ledger::{Allocation, COLUMNS, LedgerEntry, NewEntry, append, from_row};
+use super::receipts::{Receipt, next_number, print};
+use super::setup::school_today;
+use super::{EntryKind, PaymentMethod, format_amount, parse_amount};
+use crate::error::{Error, ErrorCode, Result};
+use crate::id::Id;
+use crate::store::Store;
+use crate::validate::Problems;
+
+/// A part of a payment the clerk sets against one term's head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AllocationInput {
+    pub term_id: Id,
+    pub head_id: Id,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PaymentInput {
+    pub student_id: Id,
+    /// As typed, in the school's currency ("1500.00").
+    pub amount: String,
+    pub method: PaymentMethod,
+    /// The cheque number, transfer reference or mobile money transaction id.
+    #[serde(default)]
+    pub reference: String,
+    /// The cheque's bank.
+    #[serde(default)]
+    pub bank: String,
+    /// The dues to pay, when the clerk picks them; empty: the oldest dues first.
+    #[serde(default)]
+    pub allocations: Vec<AllocationInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReversalInput {
+    pub receipt_no: String,
+    pub reason: String,
+}
+
+/// Takes a payment and returns its receipt (the original print).
+pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
+    store.write(|w| {
+        let school = crate::school::require(w.conn())?;
+        let digits = school.currency_minor_units;
+        let mut p = Problems::default();
+        let amount = p.take("amount", parse_amount("amount", &input.amount, digits));
+        if amount == Some(0) {
+            p.add("amount", "The amount must be more than 0");
+        }
+        let reference = crate::text::clean(&input.reference);
+        let bank = crate::text::clean(&input.bank);
+        p.max_len("reference", "The reference", &reference, 60);
+        p.max_len("bank", "The bank", &bank, 60);
+        match input.method {
+            PaymentMethod::Cheque => {
+                if reference.is_empty() {
+                    p.add("reference", "Give the cheque number");
+                }
+                if bank.is_empty() {
+                    p.add("bank", "Give the cheque's bank");
+                }
+            }
+            PaymentMethod::BankTransfer | PaymentMethod::MobileMoney if reference.is_empty() => {
+                p.add("reference", "Give the transaction reference");
+            }
+            _ => {}
+        }
+        let picked: Vec<(Id, Id, Option<i64>)> = input
+            .allocations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let field = format!("allocations[{i}].amount");
+                (
+                    a.term_id,
+                    a.head_id,
+                    p.take(&field, parse_amount(&field, &a.amount, digits)),
+                )
+            })
+            .collect();
+        p.finish()?;
+        let amount = amount.ok_or_else(|| Error::internal("validated amount missing"))?;
+        let today = school_today(w.conn())?;
+        let acc = account(w.conn(), input.student_id, today)?;
+
+        // The late fines accrued to today become entries before anything is paid.
+        for d in acc.fees.dues.iter().filter(|d| d.fine_accrued > 0) {
+            append(
+                w,
+                NewEntry {
+                    kind: Some(EntryKind::Fine),
+                    student_id: Some(input.student_id),
+                    term_id: Some(d.term_id),
+                    head_id: Some(d.head_id),
+                    amount: d.fine_accrued,
+                    reason: format!(
+                        "Late fine: {} days after {}",
+                        d.days_overdue,
+                        d.due_date.map(|x| x.to_string()).unwrap_or_default()
+                    ),
+                    entry_date: Some(today),
+                    ..Default::default()
+                },
+            )?;
+        }
+        // What clears the account: a head in credit (a concession given after it was paid)
+        // counts against the others.
+        let owed = acc.fees.total_due.max(0);
+        if amount > owed {
+            return Err(Error::validation(
+                "amount",
+                format!(
+                    "{} owes {} {}; this payment of {} is more than that",
+                    acc.fees.name,
+                    school.currency_symbol,
+                    format_amount(owed, digits),
+                    format_amount(amount, digits)
+                ),
+            ));
+        }
+        let allocations = if picked.is_empty() {
+            let mut left = amount;
+            let mut out = Vec::new();
+            for d in &acc.fees.dues {
+                if left == 0 {
+                    break;
+                }
+                let take = d.outstanding.max(0).min(left);
+                if take > 0 {
+                    out.push(Allocation {
+                        term_id: d.term_id,
+                        head_id: d.head_id,
+                        amount: take,
+                    });
+                    left -= take;
+                }
+            }
+            out
+        } else {
+            let mut out: Vec<Allocation> = Vec::new();
+            for (i, (term_id, head_id, part)) in picked.into_iter().enumerate() {
+                let part = part.unwrap_or(0);
+                let due = acc
+                    .fees
+                    .dues
+                    .iter()
+                    .find(|d| d.term_id == term_id && d.head_id == head_id)
+                    .ok_or_else(|| {
+                        Error::validation(
+                            &format!("allocations[{i}].head_id"),
+                            "The student owes nothing for that head and term",
+                        )
+                    })?;
+                let already: i64 = out
+                    .iter()
+                    .filter(|a| a.term_id == term_id && a.head_id == head_id)
+                    .map(|a| a.amount)
+                    .sum();
+                if part <= 0 || part + already > due.outstanding {
+                    return Err(Error::validation(
+                        &format!("allocations[{i}].amount"),
+                        format!(
+                            "{} for {} is at most {}",
+                            due.head_name,
+                            due.term_name,
+                            format_amount(due.outstanding - already, digits)
+                        ),
+                    ));
+                }
+                out.push(Allocation {
+                    term_id,
+                    head_id,
+                    amount: part,
+                });
+            }
+            let total: i64 = out.iter().map(|a| a.amount).sum();
+            if total != amount {
+                return Err(Error::validation(
+                    "allocations",
+                    format!(
+                        "The parts add up to {}, not the {} taken",
+                        format_amount(total, digits),
+                        format_amount(amount, digits)
+                    ),
+                ));
+            }
+            out
+        };
+        let receipt_no = next_number(w, today)?;
+        append(
+            w,
+            NewEntry {
+                kind: Some(EntryKind::Payment),
+                student_id: Some(input.student_id),
+                amount,
+                receipt_no: Some(receipt_no.clone()),
+                method: Some(input.method),
+                reference,
+                bank,
+                allocations,
+                entry_date: Some(today),
+                ..Default::default()
+            },
+        )?;
+        print(w, &receipt_no)
+    })
+}
+
+/// Reverses a payment: a new entry putting its amount back on the dues it paid. The payment
+/// stays as it was and its receipt number is kept, void.
+pub fn reverse(store: &Store, input: &ReversalInput) -> Result<LedgerEntry> {
+    let mut p = Problems::default();
+    let reason = p.required("reason", "The reason for the reversal", &input.reason, 200);
+    p.finish()?;
+    store.write(|w| {
+        let payment: LedgerEntry = w
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM ledger_entries WHERE receipt_no = ?1 AND kind = 'payment'"),
+                [input.receipt_no.trim().to_uppercase()],
+                from_row,
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Error::new(
+                    ErrorCode::NotFound,
+                    format!("There is no receipt {}", input.receipt_no.trim()),
+                ),
+                other => other.into(),
+            })?;
+        let reversed: bool = w.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reverses = ?1)",
+            [payment.id],
+            |r| r.get(0),
+        )?;
+        if reversed {
+            return Err(Error::conflict(
+                "receipt_no",
+                format!("Receipt {} was already reversed", input.receipt_no.trim()),
+            ));
+        }
+        let today = school_today(w.conn())?;
+        append(
+            w,
+            NewEntry {
+                kind: Some(EntryKind::Reversal),
+                student_id: Some(payment.student_id),
+                amount: payment.amount,
+                reverses: Some(payment.id),
+                reason,
+                allocations: payment.allocations.clone(),
+                entry_date: Some(today),
+                ..Default::default()
+            },
+        )
+    })
+}
