@@ -179,6 +179,21 @@ pub fn undo_last(store: &Store) -> Result<UndoSummary> {
             .prepare("SELECT record_type, record_id, action, before FROM import_items WHERE import_id = ?1")?
             .query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        // The ledger is never rewritten: once fees are charged to a student the import added
+        // or moved (a class whose fees were applied), the import stays.
+        let charged: bool = w.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM import_items i JOIN ledger_entries l ON l.student_id = i.record_id
+                            WHERE i.import_id = ?1 AND i.record_type = 'student')",
+            [import_id],
+            |r| r.get(0),
+        )?;
+        if charged {
+            return Err(Error::new(
+                ErrorCode::Conflict,
+                "The last import cannot be undone: fees have been charged to students it added or \
+                 moved, and the fee ledger is never rewritten. Correct those students one by one.",
+            ));
+        }
         let (mut removed, mut restored) = (0u32, 0u32);
         // Links first, then students, then guardians and classes nothing uses any more.
         for kind in ["student_guardian", "student", "guardian", "class"] {

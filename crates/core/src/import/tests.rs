@@ -492,6 +492,82 @@ fn the_last_import_can_be_undone_until_something_depends_on_it() {
 }
 
 #[test]
+fn students_imported_into_a_class_with_fees_are_charged_and_the_import_then_stays() {
+    use crate::fees;
+    let (_d, store) = school_with_grade_5b();
+    let class = classes::find_by_name(&store, "Grade 5 B")
+        .unwrap()
+        .unwrap()
+        .id;
+    // A term that has not ended, whatever day the test runs.
+    crate::years::add_year(
+        &store,
+        &crate::years::YearInput {
+            name: "2099".into(),
+            start_date: "2099-01-01".into(),
+            end_date: "2099-12-31".into(),
+        },
+    )
+    .unwrap();
+    let term = crate::years::add_term(
+        &store,
+        "2099",
+        &crate::years::TermInput {
+            name: "Term 1".into(),
+            start_date: "2099-01-01".into(),
+            end_date: "2099-06-30".into(),
+        },
+    )
+    .unwrap()
+    .id;
+    let head = fees::add_head(
+        &store,
+        &fees::HeadInput {
+            name: "Tuition".into(),
+            optional: false,
+        },
+    )
+    .unwrap()
+    .id;
+    fees::set_structure(
+        &store,
+        &fees::StructureInput {
+            class_id: class,
+            term_id: term,
+            head_id: head,
+            amount: "1200".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    fees::apply_structure(&store, class, term, false).unwrap();
+    go(
+        &store,
+        &open(&real_world_sheet()),
+        &ImportOptions {
+            create_classes: true,
+            ..Default::default()
+        },
+    );
+    let charged: Vec<i64> = students::list(
+        &store,
+        &StudentFilter {
+            class_id: Some(class),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .iter()
+    .map(|s| fees::balance(&store, s.id).unwrap().balance)
+    .collect();
+    assert!(!charged.is_empty());
+    assert!(charged.iter().all(|b| *b == 120_000), "{charged:?}");
+    let err = undo_last(&store).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert!(err.message.contains("fees have been charged"), "{err:?}");
+}
+
+#[test]
 fn a_cancelled_import_writes_nothing() {
     let (_d, store) = school_with_grade_5b();
     let book = open(&real_world_sheet());
