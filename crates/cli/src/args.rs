@@ -53,6 +53,121 @@ pub enum Command {
     /// Take and read attendance.
     #[command(subcommand)]
     Attendance(AttendanceCommand),
+    /// Fee heads, structures, payments, balances and reversals.
+    #[command(subcommand)]
+    Fees(FeesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeesCommand {
+    /// Fee heads (tuition, transport, exam...).
+    #[command(subcommand)]
+    Head(FeeHeadCommand),
+    /// The fee structure of a class and term.
+    #[command(subcommand)]
+    Structure(FeeStructureCommand),
+    /// Charge a class's students for a term's structure (once; students who join later are
+    /// charged when they join).
+    Apply {
+        #[arg(long)]
+        class: String,
+        /// The term's name in the current year, e.g. "Term 1".
+        #[arg(long)]
+        term: String,
+        /// Charge students who join after today for the days left in the term.
+        #[arg(long)]
+        pro_rata: bool,
+    },
+    /// A concession for a student: --percent or --fixed, on one head or all.
+    Concession {
+        #[arg(long, value_name = "ADM")]
+        student: String,
+        #[arg(long)]
+        head: Option<String>,
+        #[arg(long, conflicts_with = "fixed", required_unless_present = "fixed")]
+        percent: Option<String>,
+        #[arg(long)]
+        fixed: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Take a payment; prints the receipt number.
+    Pay {
+        #[arg(long, value_name = "ADM")]
+        student: String,
+        #[arg(long)]
+        amount: String,
+        /// cash, cheque, bank_transfer, mobile_money or card.
+        #[arg(long, default_value = "cash")]
+        method: String,
+        /// The cheque number or transaction reference.
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// The cheque's bank.
+        #[arg(long, default_value = "")]
+        bank: String,
+    },
+    /// A student's dues by term and head, and the balance.
+    Balance {
+        #[arg(long, value_name = "ADM")]
+        student: String,
+    },
+    /// Every entry of a student's account with the running balance.
+    Statement {
+        #[arg(long, value_name = "ADM")]
+        student: String,
+    },
+    /// Reverse a payment (the receipt stays, void).
+    Reverse {
+        #[arg(long, value_name = "NO")]
+        receipt: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeeHeadCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Charged only to students who take it (a transport route).
+        #[arg(long)]
+        optional: bool,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeeStructureCommand {
+    /// Set the amount of a head for a class and term.
+    Set {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        term: String,
+        #[arg(long)]
+        head: String,
+        #[arg(long)]
+        amount: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        due: Option<String>,
+        /// A late fine per day after the due date...
+        #[arg(long, conflicts_with = "fine_fixed")]
+        fine_per_day: Option<String>,
+        /// ...or a fixed late fine.
+        #[arg(long)]
+        fine_fixed: Option<String>,
+        /// The most a per-day fine reaches.
+        #[arg(long)]
+        fine_cap: Option<String>,
+    },
+    /// The structure, optionally of one class.
+    List {
+        #[arg(long)]
+        class: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,6 +4,7 @@
 
 mod args;
 mod attendance;
+mod fees;
 mod import;
 mod output;
 mod run;

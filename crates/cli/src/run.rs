@@ -238,6 +238,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Export(cmd) => export(&store, cmd, cli.json),
         Command::Import(args) => crate::import::run(&store, args, cli.json),
         Command::Attendance(cmd) => crate::attendance::run(&store, cmd, cli.json),
+        Command::Fees(cmd) => crate::fees::run(&store, cmd, cli.json),
     }
 }
 

@@ -1,0 +1,255 @@
+//! `rollbook fees`: setting up a structure, charging a class, taking and reversing payments.
+
+#![allow(clippy::unwrap_used)] // a test helper that fails loudly is what a test wants
+
+mod common;
+
+use common::{json, ok, rollbook};
+use std::path::Path;
+
+fn school(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "init",
+            "--school",
+            "St. Mary's School",
+            "--country",
+            "IN",
+            "--time-zone",
+            "Asia/Kolkata",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "year",
+            "add",
+            "--name",
+            "2026-27",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2027-03-31",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "term",
+            "add",
+            "--year",
+            "2026-27",
+            "--name",
+            "Term 1",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2026-09-30",
+        ],
+    );
+    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
+    for (adm, given) in [("A1", "Aarav"), ("A2", "Bela")] {
+        ok(
+            dir,
+            &[
+                "student",
+                "add",
+                "--admission-no",
+                adm,
+                "--given",
+                given,
+                "--class",
+                "Grade 5 B",
+            ],
+        );
+    }
+    ok(dir, &["fees", "head", "add", "--name", "Tuition"]);
+    ok(dir, &["fees", "head", "add", "--name", "Exam"]);
+    for (head, amount, due) in [
+        ("Tuition", "1500.00", "2026-05-15"),
+        ("Exam", "250", "2026-06-30"),
+    ] {
+        ok(
+            dir,
+            &[
+                "fees",
+                "structure",
+                "set",
+                "--class",
+                "Grade 5 B",
+                "--term",
+                "Term 1",
+                "--head",
+                head,
+                "--amount",
+                amount,
+                "--due",
+                due,
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_class_is_charged_paid_and_a_payment_reversed() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    school(dir);
+    let applied = json(
+        dir,
+        &[
+            "fees",
+            "apply",
+            "--class",
+            "Grade 5 B",
+            "--term",
+            "Term 1",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (applied["students"].as_u64(), applied["charges"].as_u64()),
+        (Some(2), Some(4))
+    );
+
+    let paid = json(
+        dir,
+        &[
+            "fees",
+            "pay",
+            "--student",
+            "A1",
+            "--amount",
+            "1000",
+            "--method",
+            "cash",
+            "--json",
+        ],
+    );
+    let receipt = paid["receipt_no"].as_str().unwrap().to_owned();
+    assert!(receipt.ends_with("-000001"), "{receipt}");
+    assert_eq!(paid["balance_after"], 75_000);
+
+    let second = json(
+        dir,
+        &[
+            "fees",
+            "pay",
+            "--student",
+            "A2",
+            "--amount",
+            "1750",
+            "--method",
+            "upi",
+            "--reference",
+            "UPI123",
+            "--json",
+        ],
+    );
+    assert!(second["receipt_no"].as_str().unwrap().ends_with("-000002"));
+    let b = json(dir, &["fees", "balance", "--student", "A2", "--json"]);
+    assert_eq!(b["total_due"], 0);
+
+    let b = json(dir, &["fees", "balance", "--student", "A1", "--json"]);
+    assert_eq!(b["balance"], 75_000);
+    assert_eq!(b["dues"][0]["head_name"], "Tuition");
+    assert_eq!(b["dues"][0]["outstanding"], 50_000);
+
+    ok(
+        dir,
+        &[
+            "fees",
+            "reverse",
+            "--receipt",
+            &receipt,
+            "--reason",
+            "Counterfeit note",
+        ],
+    );
+    let b = json(dir, &["fees", "balance", "--student", "A1", "--json"]);
+    assert_eq!(b["balance"], 175_000);
+    let text = ok(dir, &["fees", "statement", "--student", "A1"]);
+    assert!(text.contains("payment (void)"), "{text}");
+    assert!(text.contains("reversal"), "{text}");
+
+    let doctor = ok(dir, &["doctor"]);
+    assert!(doctor.contains("ledger: every chain verified"), "{doctor}");
+}
+
+#[test]
+fn fee_mistakes_are_named_on_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    school(dir);
+    ok(
+        dir,
+        &["fees", "apply", "--class", "Grade 5 B", "--term", "Term 1"],
+    );
+    let fail = |args: &[&str], expect: &str| {
+        let out = rollbook(dir, args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    };
+    fail(
+        &["fees", "pay", "--student", "A1", "--amount", "1750.01"],
+        "more than that",
+    );
+    fail(
+        &["fees", "pay", "--student", "A1", "--amount", "12.345"],
+        "more decimals",
+    );
+    fail(
+        &[
+            "fees",
+            "pay",
+            "--student",
+            "A1",
+            "--amount",
+            "10",
+            "--method",
+            "barter",
+        ],
+        "not a payment method",
+    );
+    fail(
+        &[
+            "fees",
+            "pay",
+            "--student",
+            "A1",
+            "--amount",
+            "10",
+            "--method",
+            "cheque",
+        ],
+        "cheque number",
+    );
+    fail(
+        &["fees", "pay", "--student", "Z9", "--amount", "10"],
+        "No student has admission number Z9",
+    );
+    fail(
+        &["fees", "reverse", "--receipt", "NOPE-1", "--reason", "x"],
+        "There is no receipt NOPE-1",
+    );
+    fail(
+        &["fees", "apply", "--class", "Grade 5 B", "--term", "Term 9"],
+        "no term called",
+    );
+    let out = rollbook(
+        dir,
+        &[
+            "--json",
+            "fees",
+            "pay",
+            "--student",
+            "A1",
+            "--amount",
+            "abc",
+        ],
+    );
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["field"], "--amount");
+}
