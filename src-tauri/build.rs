@@ -54,6 +54,18 @@ fn main() {
             "create_staff",
             "update_staff",
             "staff_arrivals",
+            "fee_heads",
+            "add_fee_head",
+            "fee_structure",
+            "set_fee_structure",
+            "apply_fee_structure",
+            "add_concession",
+            "set_optional_head",
+            "fee_balance",
+            "fee_statement",
+            "take_payment",
+            "reverse_payment",
+            "print_receipt",
         ]),
     ))
     .expect("tauri build script");

@@ -72,10 +72,23 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         attendance::create_staff,
         attendance::update_staff,
         attendance::staff_arrivals,
+        fees::fee_heads,
+        fees::add_fee_head,
+        fees::fee_structure,
+        fees::set_fee_structure,
+        fees::apply_fee_structure,
+        fees::add_concession,
+        fees::set_optional_head,
+        fees::fee_balance,
+        fees::fee_statement,
+        fees::take_payment,
+        fees::reverse_payment,
+        fees::print_receipt,
     ]
 }
 
 mod attendance;
+mod fees;
 mod files;
 
 /// Runs `f` with the store on tokio's blocking pool.

@@ -190,6 +190,78 @@ fn a_roll_is_taken_and_remarked_over_ipc() {
     assert_eq!(refused["code"], "not_found");
 }
 
+/// The fee counter's calls: a structure applied, a payment taken with its receipt, the
+/// balance, a reprint marked duplicate, a reversal.
+#[test]
+fn a_payment_is_taken_and_reversed_over_ipc() {
+    let h = app();
+    setup(&h);
+    let class = call(
+        &h,
+        "create_class",
+        json!({ "input": { "name": "Grade 5 B" } }),
+    )
+    .unwrap();
+    let student = call(&h, "create_student", json!({ "input": {
+        "admission_no": "A1", "given_name": "Aarav", "class_id": class["id"], "status": "active", "guardians": []
+    }}))
+    .unwrap();
+    let term = call(&h, "list_years", json!({})).unwrap()[0]["terms"][0]["id"].clone();
+    let head = call(
+        &h,
+        "add_fee_head",
+        json!({ "input": { "name": "Tuition" } }),
+    )
+    .unwrap();
+    call(&h, "set_fee_structure", json!({ "input": {
+        "class_id": class["id"], "term_id": term, "head_id": head["id"], "amount": "1500.00", "due_date": ""
+    }}))
+    .unwrap();
+    let applied = call(
+        &h,
+        "apply_fee_structure",
+        json!({ "classId": class["id"], "termId": term, "proRata": false }),
+    )
+    .unwrap();
+    assert_eq!(applied["charges"], 1);
+    let receipt = call(
+        &h,
+        "take_payment",
+        json!({ "input": {
+            "student_id": student["id"], "amount": "500", "method": "cash"
+        }}),
+    )
+    .unwrap();
+    assert_eq!(receipt["balance_after"], 100_000);
+    assert_eq!(receipt["duplicate"], false);
+    assert!(receipt["qr_svg"].as_str().unwrap().contains("<svg"));
+    let no = receipt["receipt_no"].clone();
+    let balance = call(&h, "fee_balance", json!({ "studentId": student["id"] })).unwrap();
+    assert_eq!(balance["balance"], 100_000);
+    let again = call(&h, "print_receipt", json!({ "receiptNo": no })).unwrap();
+    assert_eq!(again["duplicate"], true);
+    let err = call(
+        &h,
+        "take_payment",
+        json!({ "input": {
+            "student_id": student["id"], "amount": "5000", "method": "cash"
+        }}),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "amount");
+    call(
+        &h,
+        "reverse_payment",
+        json!({ "input": { "receipt_no": no, "reason": "Wrong student" } }),
+    )
+    .unwrap();
+    let lines = call(&h, "fee_statement", json!({ "studentId": student["id"] })).unwrap();
+    assert_eq!(
+        lines.as_array().unwrap().last().unwrap()["balance"],
+        150_000
+    );
+}
+
 #[test]
 fn validation_errors_cross_ipc_with_their_code_and_fields() {
     let h = app();

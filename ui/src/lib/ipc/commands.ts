@@ -4,6 +4,19 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AcademicYear,
+  Applied,
+  Concession,
+  ConcessionInput,
+  FeeHead,
+  HeadInput,
+  LedgerEntry,
+  PaymentInput,
+  Receipt,
+  ReversalInput,
+  StatementLine,
+  StructureInput,
+  StructureLine,
+  StudentFees,
   AppError,
   AppStatus,
   AttendanceSettings,
@@ -155,6 +168,26 @@ export const api = {
   createStaff: (input: StaffInput) => invoke<Staff>('create_staff', { input }),
   updateStaff: (id: Id, input: StaffInput) => invoke<Staff>('update_staff', { id, input }),
   staffArrivals: (date: string | null) => invoke<StaffArrival[]>('staff_arrivals', { date }),
+
+  feeHeads: () => invoke<FeeHead[]>('fee_heads'),
+  addFeeHead: (input: HeadInput) => invoke<FeeHead>('add_fee_head', { input }),
+  feeStructure: (classId: Id | null, termId: Id | null) =>
+    invoke<StructureLine[]>('fee_structure', { classId, termId }),
+  setFeeStructure: (input: StructureInput) => invoke<StructureLine>('set_fee_structure', { input }),
+  /** Charges the class's active students for the term (once each). */
+  applyFeeStructure: (classId: Id, termId: Id, proRata: boolean) =>
+    invoke<Applied>('apply_fee_structure', { classId, termId, proRata }),
+  addConcession: (input: ConcessionInput) => invoke<Concession>('add_concession', { input }),
+  setOptionalHead: (studentId: Id, headId: Id, takes: boolean) =>
+    invoke<void>('set_optional_head', { studentId, headId, takes }),
+  /** Dues by term and head, and the balance (amounts in minor units). */
+  feeBalance: (studentId: Id) => invoke<StudentFees>('fee_balance', { studentId }),
+  feeStatement: (studentId: Id) => invoke<StatementLine[]>('fee_statement', { studentId }),
+  /** Takes a payment; resolves to its receipt, ready to print. */
+  takePayment: (input: PaymentInput) => invoke<Receipt>('take_payment', { input }),
+  reversePayment: (input: ReversalInput) => invoke<LedgerEntry>('reverse_payment', { input }),
+  /** A receipt printed again: marked duplicate. */
+  printReceipt: (receiptNo: string) => invoke<Receipt>('print_receipt', { receiptNo }),
 };
 
 function channel<T>(onMessage: (message: T) => void): Channel<T> {

@@ -500,3 +500,165 @@ time: string, late_minutes?: number,
  * What to tell the person at the desk.
  */
 message: string, };
+
+export type EntryKind = "charge" | "concession" | "fine" | "payment" | "reversal";
+
+export type PaymentMethod = "cash" | "cheque" | "bank_transfer" | "mobile_money" | "card";
+
+export type FeeHead = { id: Id, name: string, 
+/**
+ * Charged only to students who take it (a transport route).
+ */
+optional: boolean, };
+
+export type HeadInput = { name: string, optional: boolean, };
+
+export type FineKind = "none" | "fixed" | "per_day";
+
+export type StructureInput = { class_id: Id, term_id: Id, head_id: Id, amount: string, 
+/**
+ * `YYYY-MM-DD`, or blank for none.
+ */
+due_date: string, fine_kind: FineKind, fine_amount: string, 
+/**
+ * Blank or 0: no cap.
+ */
+fine_cap: string, };
+
+export type StructureLine = { id: Id, class_id: Id, class_name: string, term_id: Id, term_name: string, head_id: Id, head_name: string, optional: boolean, 
+/**
+ * Minor units.
+ */
+amount: bigint, due_date?: string, fine_kind: FineKind, fine_amount: bigint, fine_cap: bigint, };
+
+export type ConcessionKind = "percent" | "fixed";
+
+export type ConcessionInput = { student_id: Id, 
+/**
+ * One head, or every head when none.
+ */
+head_id?: Id, kind: ConcessionKind, 
+/**
+ * A percentage ("10", "12.5") or an amount ("500.00").
+ */
+value: string, 
+/**
+ * Sibling, staff child, scholarship...
+ */
+reason: string, };
+
+export type Concession = { id: Id, student_id: Id, head_id?: Id, kind: ConcessionKind, 
+/**
+ * Basis points (1000 = 10 %) for a percentage; minor units for a fixed amount.
+ */
+value: bigint, reason: string, };
+
+export type Applied = { students: number, charges: number, concessions: number, };
+
+export type Allocation = { term_id: Id, head_id: Id, amount: bigint, };
+
+export type LedgerEntry = { id: Id, device_id: Id, seq: bigint, kind: EntryKind, student_id: Id, term_id?: Id, head_id?: Id, source_id?: Id, 
+/**
+ * Minor units, always positive; the kind says which way it moves the balance.
+ */
+amount: bigint, due_date?: string, receipt_no?: string, method?: PaymentMethod, reference: string, bank: string, reverses?: Id, reason: string, allocations: Array<Allocation>, entry_date: string, created_at: string, created_by: string, prev_hash: string, hash: string, };
+
+export type Due = { term_id: Id, term_name: string, head_id: Id, head_name: string, due_date?: string, charged: bigint, concession: bigint, 
+/**
+ * Fines posted to the ledger.
+ */
+fine: bigint, 
+/**
+ * Late fine accrued to today and not yet posted (it is posted when a payment is taken).
+ */
+fine_accrued: bigint, 
+/**
+ * Paid, net of reversed payments.
+ */
+paid: bigint, 
+/**
+ * charged - concession + fine + fine_accrued - paid.
+ */
+outstanding: bigint, 
+/**
+ * Days past the due date while something is outstanding; 0 otherwise.
+ */
+days_overdue: number, };
+
+export type StudentFees = { student_id: Id, admission_no: string, name: string, class_name: string, 
+/**
+ * The sum of the ledger entries: what is owed now (negative: in credit).
+ */
+balance: bigint, 
+/**
+ * Late fines accrued to today, not yet in the ledger.
+ */
+fine_accrued: bigint, 
+/**
+ * `balance + fine_accrued`: what clears the account today.
+ */
+total_due: bigint, 
+/**
+ * Oldest first (due date, then term, then head).
+ */
+dues: Array<Due>, currency: string, currency_symbol: string, minor_units: number, };
+
+export type StatementLine = { entry: LedgerEntry, term_name: string, head_name: string, 
+/**
+ * The balance after this entry.
+ */
+balance: bigint, 
+/**
+ * A payment that has been reversed (its receipt is void).
+ */
+void: boolean, };
+
+export type AllocationInput = { term_id: Id, head_id: Id, amount: string, };
+
+export type PaymentInput = { student_id: Id, 
+/**
+ * As typed, in the school's currency ("1500.00").
+ */
+amount: string, method: PaymentMethod, 
+/**
+ * The cheque number, transfer reference or mobile money transaction id.
+ */
+reference: string, 
+/**
+ * The cheque's bank.
+ */
+bank: string, 
+/**
+ * The dues to pay, when the clerk picks them; empty: the oldest dues first.
+ */
+allocations: Array<AllocationInput>, };
+
+export type ReversalInput = { receipt_no: string, reason: string, };
+
+export type ReceiptLine = { term_name: string, head_name: string, amount: bigint, };
+
+export type Receipt = { receipt_no: string, date: string, school_name: string, school_address: string, student_id: Id, student_name: string, admission_no: string, class_name: string, lines: Array<ReceiptLine>, amount: bigint, 
+/**
+ * The amount as text with the currency's decimals ("1500.00").
+ */
+amount_text: string, amount_words: string, method: string, reference: string, bank: string, 
+/**
+ * What the student still owed once this payment was taken (today's figure on a reprint).
+ */
+balance_after: bigint, currency: string, currency_symbol: string, minor_units: number, cashier: string, 
+/**
+ * "A1B2-C3D4": the start of the entry's hash, for checking a receipt against the ledger.
+ */
+verification_code: string, hash: string, 
+/**
+ * What the QR code carries: `RBR1|number|amount in minor units|date|hash`.
+ */
+qr_text: string, qr_svg: string, 
+/**
+ * Printed before: this copy is a duplicate.
+ */
+duplicate: boolean, 
+/**
+ * The payment was reversed; the number stays, marked void.
+ */
+void: boolean, };

@@ -1,0 +1,109 @@
+//! Fee commands: each calls one core function on the blocking pool.
+
+use rollbook_core::fees::{
+    self, Applied, Concession, ConcessionInput, FeeHead, HeadInput, LedgerEntry, PaymentInput,
+    Receipt, ReversalInput, StatementLine, StructureInput, StructureLine, StudentFees,
+};
+use rollbook_core::{Id, Result};
+use tauri::State;
+
+use super::with_store;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn fee_heads(state: State<'_, AppState>) -> Result<Vec<FeeHead>> {
+    with_store(state, fees::heads).await
+}
+
+#[tauri::command]
+pub async fn add_fee_head(state: State<'_, AppState>, input: HeadInput) -> Result<FeeHead> {
+    with_store(state, move |s| fees::add_head(s, &input)).await
+}
+
+#[tauri::command]
+pub async fn fee_structure(
+    state: State<'_, AppState>,
+    class_id: Option<Id>,
+    term_id: Option<Id>,
+) -> Result<Vec<StructureLine>> {
+    with_store(state, move |s| fees::structure(s, class_id, term_id)).await
+}
+
+#[tauri::command]
+pub async fn set_fee_structure(
+    state: State<'_, AppState>,
+    input: StructureInput,
+) -> Result<StructureLine> {
+    with_store(state, move |s| fees::set_structure(s, &input)).await
+}
+
+#[tauri::command]
+pub async fn apply_fee_structure(
+    state: State<'_, AppState>,
+    class_id: Id,
+    term_id: Id,
+    pro_rata: bool,
+) -> Result<Applied> {
+    with_store(state, move |s| {
+        fees::apply_structure(s, class_id, term_id, pro_rata)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_concession(
+    state: State<'_, AppState>,
+    input: ConcessionInput,
+) -> Result<Concession> {
+    with_store(state, move |s| fees::add_concession(s, &input)).await
+}
+
+#[tauri::command]
+pub async fn set_optional_head(
+    state: State<'_, AppState>,
+    student_id: Id,
+    head_id: Id,
+    takes: bool,
+) -> Result<()> {
+    with_store(state, move |s| {
+        fees::set_optional_head(s, student_id, head_id, takes)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn fee_balance(state: State<'_, AppState>, student_id: Id) -> Result<StudentFees> {
+    with_store(state, move |s| fees::balance(s, student_id)).await
+}
+
+#[tauri::command]
+pub async fn fee_statement(
+    state: State<'_, AppState>,
+    student_id: Id,
+) -> Result<Vec<StatementLine>> {
+    with_store(state, move |s| fees::statement(s, student_id)).await
+}
+
+#[tauri::command]
+pub async fn take_payment(state: State<'_, AppState>, input: PaymentInput) -> Result<Receipt> {
+    with_store(state, move |s| {
+        let r = fees::pay(s, &input)?;
+        tracing::info!(receipt = %r.receipt_no, "payment");
+        Ok(r)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn reverse_payment(
+    state: State<'_, AppState>,
+    input: ReversalInput,
+) -> Result<LedgerEntry> {
+    with_store(state, move |s| fees::reverse(s, &input)).await
+}
+
+/// The receipt for printing again (marked duplicate).
+#[tauri::command]
+pub async fn print_receipt(state: State<'_, AppState>, receipt_no: String) -> Result<Receipt> {
+    with_store(state, move |s| fees::receipt(s, &receipt_no)).await
+}
