@@ -66,6 +66,13 @@ fn main() {
             "take_payment",
             "reverse_payment",
             "print_receipt",
+            "day_book",
+            "close_cash",
+            "defaulters",
+            "fee_collection",
+            "export_defaulters",
+            "export_day_book",
+            "export_collection",
         ]),
     ))
     .expect("tauri build script");

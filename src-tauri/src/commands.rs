@@ -84,6 +84,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         fees::take_payment,
         fees::reverse_payment,
         fees::print_receipt,
+        fees::day_book,
+        fees::close_cash,
+        fees::defaulters,
+        fees::fee_collection,
+        fees::export_defaulters,
+        fees::export_day_book,
+        fees::export_collection,
     ]
 }
 

@@ -117,6 +117,16 @@ pub enum FeesCommand {
         #[arg(long, value_name = "ADM")]
         student: String,
     },
+    /// Record the cash counted at the end of a day against what the day book expects.
+    CloseCash {
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        counted: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Reverse a payment (the receipt stays, void).
     Reverse {
         #[arg(long, value_name = "NO")]
@@ -238,6 +248,28 @@ pub enum ExportCommand {
         /// YYYY-MM
         #[arg(long)]
         month: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// Students owing fees past their due date, with the amount overdue.
+    Defaulters {
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// A day's receipts by method with the cash total (default: today).
+    Daybook {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// Collection against expected for a term, by class.
+    Collection {
+        #[arg(long)]
+        term: String,
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },

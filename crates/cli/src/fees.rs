@@ -268,6 +268,25 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
             );
             Ok(())
         }
+        FeesCommand::CloseCash {
+            date,
+            counted,
+            note,
+        } => {
+            let c = fees::close_cash(store, date.as_deref(), counted, note).map_err(flags)?;
+            let d = minor_digits(store)?;
+            done(
+                as_json,
+                &c,
+                &format!(
+                    "Cash for {}: expected {}, counted {}, difference {}",
+                    c.date,
+                    format_amount(c.expected, d),
+                    format_amount(c.counted, d),
+                    format_amount(c.difference, d)
+                ),
+            )
+        }
         FeesCommand::Reverse { receipt, reason } => {
             let e = fees::reverse(
                 store,
@@ -349,7 +368,7 @@ fn find_head(store: &Store, name: &str) -> Result<Id> {
 }
 
 /// A term of the current year, by name.
-fn find_term(store: &Store, name: &str) -> Result<Id> {
+pub(crate) fn find_term(store: &Store, name: &str) -> Result<Id> {
     let years = years::list(store)?;
     let current = years.iter().find(|y| y.year.is_current).or(years.first());
     current

@@ -392,6 +392,24 @@ fn export(store: &Store, cmd: &ExportCommand, as_json: bool) -> Result<()> {
             };
             (out, made, what)
         }
+        ExportCommand::Defaulters { class, out } => {
+            check_out(out)?;
+            let class = class.as_deref().map(|c| find_class(store, c)).transpose()?;
+            let made = export::defaulters_export(store, class.as_ref().map(|c| c.id))?;
+            let what = format!("defaulters list ({})", count(made.rows, "student"));
+            (out, made, what)
+        }
+        ExportCommand::Daybook { date, out } => {
+            check_out(out)?;
+            let made = export::day_book_export(store, date.as_deref())?;
+            let what = format!("day book ({})", count(made.rows, "receipt"));
+            (out, made, what)
+        }
+        ExportCommand::Collection { term, out } => {
+            check_out(out)?;
+            let made = export::collection_export(store, crate::fees::find_term(store, term)?)?;
+            (out, made, format!("collection for {term}"))
+        }
         ExportCommand::Template { out } => {
             check_out(out)?;
             (

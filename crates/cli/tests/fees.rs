@@ -253,3 +253,56 @@ fn fee_mistakes_are_named_on_their_flags() {
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["field"], "--amount");
 }
+
+#[test]
+fn the_day_book_and_defaulters_are_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    school(&data);
+    ok(
+        &data,
+        &["fees", "apply", "--class", "Grade 5 B", "--term", "Term 1"],
+    );
+    ok(
+        &data,
+        &["fees", "pay", "--student", "A1", "--amount", "1750"],
+    );
+    ok(
+        &data,
+        &["fees", "pay", "--student", "A2", "--amount", "100"],
+    );
+    let closing = json(
+        &data,
+        &["fees", "close-cash", "--counted", "1850", "--json"],
+    );
+    assert_eq!(closing["difference"], 0);
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let d = json(
+        &data,
+        &[
+            "export",
+            "defaulters",
+            "--out",
+            &out("defaulters.xlsx"),
+            "--json",
+        ],
+    );
+    assert_eq!(d["rows"], 1, "only Bela owes past the due date");
+    let b = json(
+        &data,
+        &["export", "daybook", "--out", &out("daybook.xlsx"), "--json"],
+    );
+    assert_eq!(b["rows"], 2);
+    let c = ok(
+        &data,
+        &[
+            "export",
+            "collection",
+            "--term",
+            "Term 1",
+            "--out",
+            &out("collection.xlsx"),
+        ],
+    );
+    assert!(c.contains("collection for Term 1"), "{c}");
+}

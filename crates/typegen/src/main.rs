@@ -117,6 +117,14 @@ fn declarations() -> Vec<String> {
         core::fees::ReversalInput,
         core::fees::ReceiptLine,
         core::fees::Receipt,
+        core::fees::DayBookLine,
+        core::fees::DayBookReversal,
+        core::fees::MethodTotal,
+        core::fees::CashClosing,
+        core::fees::DayBook,
+        core::fees::Defaulter,
+        core::fees::ClassCollection,
+        core::fees::Collection,
     ]
 }
 

@@ -1,8 +1,12 @@
 //! Fee commands: each calls one core function on the blocking pool.
 
+use std::path::PathBuf;
+
+use rollbook_core::export;
 use rollbook_core::fees::{
-    self, Applied, Concession, ConcessionInput, FeeHead, HeadInput, LedgerEntry, PaymentInput,
-    Receipt, ReversalInput, StatementLine, StructureInput, StructureLine, StudentFees,
+    self, Applied, CashClosing, Collection, Concession, ConcessionInput, DayBook, Defaulter,
+    FeeHead, HeadInput, LedgerEntry, PaymentInput, Receipt, ReversalInput, StatementLine,
+    StructureInput, StructureLine, StudentFees,
 };
 use rollbook_core::{Id, Result};
 use tauri::State;
@@ -106,4 +110,74 @@ pub async fn reverse_payment(
 #[tauri::command]
 pub async fn print_receipt(state: State<'_, AppState>, receipt_no: String) -> Result<Receipt> {
     with_store(state, move |s| fees::receipt(s, &receipt_no)).await
+}
+
+#[tauri::command]
+pub async fn day_book(state: State<'_, AppState>, date: Option<String>) -> Result<DayBook> {
+    with_store(state, move |s| fees::day_book(s, date.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn close_cash(
+    state: State<'_, AppState>,
+    date: Option<String>,
+    counted: String,
+    note: String,
+) -> Result<CashClosing> {
+    with_store(state, move |s| {
+        fees::close_cash(s, date.as_deref(), &counted, &note)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn defaulters(
+    state: State<'_, AppState>,
+    class_id: Option<Id>,
+) -> Result<Vec<Defaulter>> {
+    with_store(state, move |s| fees::defaulters(s, class_id)).await
+}
+
+#[tauri::command]
+pub async fn fee_collection(state: State<'_, AppState>, term_id: Id) -> Result<Collection> {
+    with_store(state, move |s| fees::collection(s, term_id)).await
+}
+
+#[tauri::command]
+pub async fn export_defaulters(
+    state: State<'_, AppState>,
+    class_id: Option<Id>,
+    out: PathBuf,
+) -> Result<()> {
+    with_store(state, move |s| {
+        export::check_path(&out)?;
+        export::write_file(&out, &export::defaulters_export(s, class_id)?.bytes)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_day_book(
+    state: State<'_, AppState>,
+    date: Option<String>,
+    out: PathBuf,
+) -> Result<()> {
+    with_store(state, move |s| {
+        export::check_path(&out)?;
+        export::write_file(&out, &export::day_book_export(s, date.as_deref())?.bytes)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_collection(
+    state: State<'_, AppState>,
+    term_id: Id,
+    out: PathBuf,
+) -> Result<()> {
+    with_store(state, move |s| {
+        export::check_path(&out)?;
+        export::write_file(&out, &export::collection_export(s, term_id)?.bytes)
+    })
+    .await
 }

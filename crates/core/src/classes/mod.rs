@@ -193,7 +193,12 @@ fn ensure_unique_name(c: &Connection, class: &Class) -> Result<()> {
 
 /// Every class with its count of active students, in grade then section order.
 pub fn list(store: &Store) -> Result<Vec<ClassSummary>> {
-    store.read(|c| {
+    store.read(list_in)
+}
+
+/// [`list`] on a connection already open (inside a read or a write).
+pub(crate) fn list_in(c: &Connection) -> Result<Vec<ClassSummary>> {
+    {
         let mut rows: Vec<ClassSummary> = c
             .prepare(
                 "SELECT c.id, c.name, c.grade, c.section, c.class_teacher,
@@ -204,7 +209,7 @@ pub fn list(store: &Store) -> Result<Vec<ClassSummary>> {
             .collect::<rusqlite::Result<_>>()?;
         rows.sort_by_key(|r| sort_key(&r.class));
         Ok(rows)
-    })
+    }
 }
 
 /// Orders numeric grades numerically ("Grade 2" before "Grade 10"), others by name.

@@ -26,6 +26,8 @@ pub(crate) enum Cell<'a> {
     Text(Cow<'a, str>),
     Date(NaiveDate),
     Number(f64),
+    /// An amount in the currency's minor units, shown with its decimals and grouping.
+    Money(i64),
     Empty,
 }
 
@@ -67,6 +69,8 @@ pub(crate) struct Formats {
     bold: TextStyle,
     date: Format,
     date_pattern: &'static str,
+    money: Format,
+    money_digits: u8,
 }
 
 impl Formats {
@@ -76,7 +80,20 @@ impl Formats {
             bold: TextStyle::new(Format::new().set_bold()),
             date: Format::new().set_num_format(date_pattern),
             date_pattern,
+            money: Format::new().set_num_format("#,##0.00"),
+            money_digits: 2,
         }
+    }
+
+    /// Money cells with the currency's decimals (0 to 4).
+    pub(crate) fn with_money_digits(mut self, digits: u8) -> Self {
+        let pattern = match digits {
+            0 => "#,##0".to_owned(),
+            d => format!("#,##0.{}", "0".repeat(usize::from(d))),
+        };
+        self.money = Format::new().set_num_format(&pattern);
+        self.money_digits = digits;
+        self
     }
 
     /// Dates as the school writes them.
@@ -259,6 +276,15 @@ impl<'a> Table<'a> {
                 Cell::Number(n) => {
                     self.ws.write_number(row, col, *n).map_err(xlsx_error)?;
                     n.to_string().len()
+                }
+                Cell::Money(minor) => {
+                    let text = crate::fees::format_amount(*minor, self.formats.money_digits);
+                    // The value Excel holds is the decimal the text spells, read once.
+                    let value: f64 = text.parse().unwrap_or_default();
+                    self.ws
+                        .write_number_with_format(row, col, value, &self.formats.money)
+                        .map_err(xlsx_error)?;
+                    text.len() + text.len() / 3
                 }
                 Cell::Empty => 0,
             };

@@ -15,6 +15,7 @@ mod ledger;
 mod money;
 mod payments;
 mod receipts;
+mod reports;
 mod setup;
 mod words;
 
@@ -25,6 +26,10 @@ pub use ledger::{Allocation, ChainBreak, GENESIS, LedgerEntry, verify_chains};
 pub use money::{format_amount, parse_amount};
 pub use payments::{AllocationInput, PaymentInput, ReversalInput, pay, reverse};
 pub use receipts::{Receipt, ReceiptLine, receipt, receipt_prefix};
+pub use reports::{
+    CashClosing, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal, Defaulter,
+    MethodTotal, close_cash, collection, day_book, defaulters,
+};
 pub(crate) use setup::on_join_class;
 pub use setup::{
     Applied, Concession, ConcessionInput, ConcessionKind, FeeHead, FineKind, HeadInput,

@@ -634,3 +634,132 @@ mod property {
         }
     }
 }
+
+#[test]
+fn the_day_book_totals_receipts_by_method_and_closing_finds_the_difference() {
+    let s = school();
+    applied(&s);
+    let r1 = pay(&s.store, &cash(s.students[0], "500")).unwrap();
+    let r2 = pay(&s.store, &cash(s.students[1], "300")).unwrap();
+    let mut cheque = cash(s.students[2], "1700");
+    cheque.method = PaymentMethod::Cheque;
+    cheque.reference = "004512".into();
+    cheque.bank = "State Bank".into();
+    pay(&s.store, &cheque).unwrap();
+    reverse(
+        &s.store,
+        &ReversalInput {
+            receipt_no: r2.receipt_no.clone(),
+            reason: "Wrong student".into(),
+        },
+    )
+    .unwrap();
+
+    let book = day_book(&s.store, None).unwrap();
+    assert_eq!(book.receipts.len(), 3);
+    assert_eq!(book.receipts[0].receipt_no, r1.receipt_no);
+    assert!(book.receipts[1].void);
+    let methods: Vec<(PaymentMethod, u32, i64)> = book
+        .by_method
+        .iter()
+        .map(|m| (m.method, m.receipts, m.amount))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            (PaymentMethod::Cash, 1, 50_000),
+            (PaymentMethod::Cheque, 1, 170_000)
+        ]
+    );
+    assert_eq!(book.total, 220_000, "the void receipt is not counted");
+    assert_eq!(book.cash_expected, 50_000);
+
+    let closing = close_cash(&s.store, None, "480", "a torn note").unwrap();
+    assert_eq!(
+        (closing.expected, closing.counted, closing.difference),
+        (50_000, 48_000, -2_000)
+    );
+    assert_eq!(day_book(&s.store, None).unwrap().closings.len(), 1);
+    assert!(
+        day_book(&s.store, Some("2026-01-01"))
+            .unwrap()
+            .receipts
+            .is_empty()
+    );
+
+    let x = crate::export::day_book_export(&s.store, None).unwrap();
+    assert_eq!(x.rows, 3);
+}
+
+#[test]
+fn defaulters_show_what_is_overdue_not_the_total_fees() {
+    let s = school();
+    applied(&s);
+    // A term not due for years: owed, but nobody is late on it.
+    years::add_year(
+        &s.store,
+        &crate::years::YearInput {
+            name: "2099".into(),
+            start_date: "2099-01-01".into(),
+            end_date: "2099-12-31".into(),
+        },
+    )
+    .unwrap();
+    let later = years::add_term(
+        &s.store,
+        "2099",
+        &TermInput {
+            name: "Term 9".into(),
+            start_date: "2099-01-01".into(),
+            end_date: "2099-06-30".into(),
+        },
+    )
+    .unwrap()
+    .id;
+    set_structure(&s.store, &line(&s, later, s.tuition, "1000", "2099-02-01")).unwrap();
+    apply_structure(&s.store, s.class, later, false).unwrap();
+    // Aarav clears Term 1; Bela pays part of it; Chitra pays nothing.
+    pay(&s.store, &cash(s.students[0], "1700")).unwrap();
+    pay(&s.store, &cash(s.students[1], "1600")).unwrap();
+
+    let list = defaulters(&s.store, None).unwrap();
+    let rows: Vec<(&str, i64, i64)> = list
+        .iter()
+        .map(|d| (d.name.as_str(), d.overdue, d.total_due))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Bela Nair", 10_000, 110_000),
+            ("Chitra Rao", 170_000, 270_000)
+        ]
+    );
+    assert_eq!(
+        list[1].oldest_due.map(|d| d.to_string()).as_deref(),
+        Some("2026-05-15")
+    );
+    assert!(
+        list[1].days_overdue > list[0].days_overdue,
+        "Chitra is late since May, Bela since June"
+    );
+
+    let x = crate::export::defaulters_export(&s.store, None).unwrap();
+    assert_eq!(x.rows, 2);
+    use calamine::{DataType, Reader, Xlsx, open_workbook_from_rs};
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(x.bytes)).unwrap();
+    let r = wb.worksheet_range("Defaulters").unwrap();
+    let bela = r
+        .rows()
+        .find(|row| row.iter().any(|c| c.get_string() == Some("Bela Nair")))
+        .unwrap();
+    assert_eq!(
+        bela[3].as_f64(),
+        Some(100.0),
+        "the overdue amount is a number in rupees"
+    );
+
+    let c = collection(&s.store, s.term1).unwrap();
+    assert_eq!(c.classes.len(), 1);
+    assert_eq!((c.total.expected, c.total.collected), (510_000, 330_000));
+    assert_eq!(c.total.percent_bp, Some(6_471));
+}

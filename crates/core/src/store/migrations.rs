@@ -22,12 +22,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../staff/0012_staff.sql")),
         M::up(include_str!("../cards/0013_cards.sql")),
         M::up(include_str!("../fees/0014_fees.sql")),
+        M::up(include_str!("../fees/0015_cash_closings.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 14;
+const STEP_COUNT: usize = 15;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

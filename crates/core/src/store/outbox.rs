@@ -34,6 +34,7 @@ pub enum RecordType {
     Concession,
     FeeApplication,
     LedgerEntry,
+    CashClosing,
 }
 
 impl RecordType {
@@ -61,6 +62,7 @@ impl RecordType {
             RecordType::Concession => "concession",
             RecordType::FeeApplication => "fee_application",
             RecordType::LedgerEntry => "ledger_entry",
+            RecordType::CashClosing => "cash_closing",
         }
     }
 }

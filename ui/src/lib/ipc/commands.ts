@@ -5,6 +5,10 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AcademicYear,
   Applied,
+  CashClosing,
+  Collection,
+  DayBook,
+  Defaulter,
   Concession,
   ConcessionInput,
   FeeHead,
@@ -188,6 +192,17 @@ export const api = {
   reversePayment: (input: ReversalInput) => invoke<LedgerEntry>('reverse_payment', { input }),
   /** A receipt printed again: marked duplicate. */
   printReceipt: (receiptNo: string) => invoke<Receipt>('print_receipt', { receiptNo }),
+  /** A day's receipts by method with the cash expected (date null: today at the school). */
+  dayBook: (date: string | null) => invoke<DayBook>('day_book', { date }),
+  /** Records the cash counted (as typed) against the day book's expected cash. */
+  closeCash: (date: string | null, counted: string, note: string) =>
+    invoke<CashClosing>('close_cash', { date, counted, note }),
+  /** Students owing past a due date: the amount overdue, not the total fees. */
+  defaulters: (classId: Id | null) => invoke<Defaulter[]>('defaulters', { classId }),
+  feeCollection: (termId: Id) => invoke<Collection>('fee_collection', { termId }),
+  exportDefaulters: (classId: Id | null, out: string) => invoke<void>('export_defaulters', { classId, out }),
+  exportDayBook: (date: string | null, out: string) => invoke<void>('export_day_book', { date, out }),
+  exportCollection: (termId: Id, out: string) => invoke<void>('export_collection', { termId, out }),
 };
 
 function channel<T>(onMessage: (message: T) => void): Channel<T> {

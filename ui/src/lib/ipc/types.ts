@@ -662,3 +662,69 @@ duplicate: boolean,
  * The payment was reversed; the number stays, marked void.
  */
 void: boolean, };
+
+export type DayBookLine = { receipt_no: string, 
+/**
+ * When it was taken (RFC 3339, UTC).
+ */
+taken_at: string, student_id: Id, admission_no: string, student_name: string, class_name: string, method: PaymentMethod, reference: string, amount: bigint, cashier: string, 
+/**
+ * Reversed (on any day): not counted in the totals.
+ */
+void: boolean, };
+
+export type DayBookReversal = { receipt_no: string, paid_on: string, method: PaymentMethod, amount: bigint, reason: string, };
+
+export type MethodTotal = { method: PaymentMethod, receipts: number, amount: bigint, };
+
+export type CashClosing = { id: Id, date: string, closed_by: string, expected: bigint, counted: bigint, 
+/**
+ * counted - expected: negative when cash is short.
+ */
+difference: bigint, note: string, closed_at: string, };
+
+export type DayBook = { date: string, 
+/**
+ * In the order they were taken.
+ */
+receipts: Array<DayBookLine>, reversals: Array<DayBookReversal>, 
+/**
+ * Receipts not void, by method.
+ */
+by_method: Array<MethodTotal>, total: bigint, 
+/**
+ * The cash the drawer should hold: cash receipts not void, less cash given back for
+ * earlier days' receipts reversed today.
+ */
+cash_expected: bigint, closings: Array<CashClosing>, currency_symbol: string, minor_units: number, };
+
+export type Defaulter = { student_id: Id, admission_no: string, name: string, class_name: string, 
+/**
+ * Owed on dues whose date has passed (fines accrued included): not the total fees.
+ */
+overdue: bigint, 
+/**
+ * Everything owed today, due or not yet due.
+ */
+total_due: bigint, 
+/**
+ * Days since the oldest unpaid due date.
+ */
+days_overdue: number, oldest_due?: string, };
+
+export type ClassCollection = { class_id?: Id, class_name: string, 
+/**
+ * Charged plus fines less concessions.
+ */
+expected: bigint, 
+/**
+ * Paid towards this term, net of reversals.
+ */
+collected: bigint, 
+/**
+ * Collected as a share of expected, in basis points (10000 = 100 %); none when nothing
+ * was expected.
+ */
+percent_bp?: bigint, };
+
+export type Collection = { term_id: Id, term_name: string, classes: Array<ClassCollection>, total: ClassCollection, currency_symbol: string, minor_units: number, };

@@ -1,0 +1,222 @@
+//! Fee reports as Excel: the defaulters list, the day book, and collection against expected.
+//! Amounts are numbers with the currency's decimals; names and numbers stay text.
+
+use rust_xlsxwriter::Workbook;
+
+use super::Export;
+use super::sheet::{Cell, Formats, Preamble, Table, date_text, school_today, xlsx_error};
+use crate::error::Result;
+use crate::fees::{self, format_amount};
+use crate::id::Id;
+use crate::store::Store;
+
+fn workbook_formats(store: &Store) -> Result<(crate::school::SchoolProfile, Formats)> {
+    let school = store.read(crate::school::require)?;
+    let formats =
+        Formats::for_school(school.date_order).with_money_digits(school.currency_minor_units);
+    Ok((school, formats))
+}
+
+/// Students owing money past its due date: the amount overdue (not the total fees), the
+/// total owed today, and how late.
+pub fn defaulters_export(store: &Store, class_id: Option<Id>) -> Result<Export> {
+    let (school, formats) = workbook_formats(store)?;
+    let list = fees::defaulters(store, class_id)?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Defaulters").map_err(xlsx_error)?;
+    let title = format!(
+        "Fee defaulters as of {} ({} students, {} {} overdue)",
+        date_text(school.date_order, school_today(&school)),
+        list.len(),
+        school.currency_symbol,
+        format_amount(
+            list.iter().map(|d| d.overdue).sum(),
+            school.currency_minor_units
+        )
+    );
+    let mut table = Table::start(
+        ws,
+        &formats,
+        Some(Preamble {
+            heading: &school.name,
+            title: &title,
+        }),
+        &[
+            "Class",
+            "Admission No",
+            "Student Name",
+            "Overdue",
+            "Total Owed",
+            "Days Overdue",
+            "Oldest Due Date",
+        ],
+    )?;
+    for d in &list {
+        table.row(&[
+            Cell::text(d.class_name.as_str()),
+            Cell::text(d.admission_no.as_str()),
+            Cell::text(d.name.as_str()),
+            Cell::Money(d.overdue),
+            Cell::Money(d.total_due),
+            Cell::Number(f64::from(d.days_overdue)),
+            Cell::opt_date(d.oldest_due),
+        ])?;
+    }
+    let rows = table.finish()?;
+    Ok(Export {
+        bytes: wb.save_to_buffer().map_err(xlsx_error)?,
+        sheets: vec!["Defaulters".into()],
+        rows,
+    })
+}
+
+/// A day's receipts with the totals by method, the cash expected, and the cash closings.
+pub fn day_book_export(store: &Store, date: Option<&str>) -> Result<Export> {
+    let (school, formats) = workbook_formats(store)?;
+    let book = fees::day_book(store, date)?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Day book").map_err(xlsx_error)?;
+    let title = format!("Day book for {}", date_text(school.date_order, book.date));
+    let mut table = Table::start(
+        ws,
+        &formats,
+        Some(Preamble {
+            heading: &school.name,
+            title: &title,
+        }),
+        &[
+            "Receipt No",
+            "Time (UTC)",
+            "Admission No",
+            "Student Name",
+            "Class",
+            "Method",
+            "Reference",
+            "Amount",
+            "Void",
+        ],
+    )?;
+    for r in &book.receipts {
+        table.row(&[
+            Cell::text(r.receipt_no.as_str()),
+            Cell::text(r.taken_at.get(11..16).unwrap_or("")),
+            Cell::text(r.admission_no.as_str()),
+            Cell::text(r.student_name.as_str()),
+            Cell::text(r.class_name.as_str()),
+            Cell::text(r.method.label()),
+            Cell::text(r.reference.as_str()),
+            Cell::Money(r.amount),
+            Cell::text(if r.void { "VOID" } else { "" }),
+        ])?;
+    }
+    table.row(&[])?;
+    for m in &book.by_method {
+        table.row(&[
+            Cell::text(format!("Total {}", m.method.label().to_lowercase())),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(format!("{} receipts", m.receipts)),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Money(m.amount),
+        ])?;
+    }
+    let total_row = |label: String, amount: i64| {
+        [
+            Cell::text(label),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Money(amount),
+        ]
+    };
+    table.row(&total_row("Total".into(), book.total))?;
+    for r in &book.reversals {
+        table.row(&[
+            Cell::text(r.receipt_no.as_str()),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(format!(
+                "Reversed today (paid {})",
+                date_text(school.date_order, r.paid_on)
+            )),
+            Cell::text(r.reason.as_str()),
+            Cell::text(r.method.label()),
+            Cell::Empty,
+            Cell::Money(-r.amount),
+        ])?;
+    }
+    table.row(&total_row("Cash expected".into(), book.cash_expected))?;
+    for c in &book.closings {
+        table.row(&total_row(
+            format!(
+                "Cash counted at {} (difference {}){}",
+                c.closed_at.get(11..16).unwrap_or(""),
+                format_amount(c.difference, school.currency_minor_units),
+                if c.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.note)
+                }
+            ),
+            c.counted,
+        ))?;
+    }
+    table.finish()?;
+    Ok(Export {
+        bytes: wb.save_to_buffer().map_err(xlsx_error)?,
+        sheets: vec!["Day book".into()],
+        rows: book.receipts.len(),
+    })
+}
+
+/// Collection against expected for a term, by class.
+pub fn collection_export(store: &Store, term_id: Id) -> Result<Export> {
+    let (school, formats) = workbook_formats(store)?;
+    let c = fees::collection(store, term_id)?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Collection").map_err(xlsx_error)?;
+    let title = format!(
+        "Collection against expected, {}, made {}",
+        c.term_name,
+        date_text(school.date_order, school_today(&school))
+    );
+    let mut table = Table::start(
+        ws,
+        &formats,
+        Some(Preamble {
+            heading: &school.name,
+            title: &title,
+        }),
+        &[
+            "Class",
+            "Expected",
+            "Collected",
+            "Outstanding",
+            "Collected %",
+        ],
+    )?;
+    for r in c.classes.iter().chain(std::iter::once(&c.total)) {
+        table.row(&[
+            Cell::text(r.class_name.as_str()),
+            Cell::Money(r.expected),
+            Cell::Money(r.collected),
+            Cell::Money(r.expected - r.collected),
+            r.percent_bp
+                .map_or(Cell::Empty, |bp| Cell::Number(bp as f64 / 100.0)),
+        ])?;
+    }
+    let rows = table.finish()?;
+    Ok(Export {
+        bytes: wb.save_to_buffer().map_err(xlsx_error)?,
+        sheets: vec!["Collection".into()],
+        rows,
+    })
+}
