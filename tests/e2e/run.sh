@@ -22,9 +22,11 @@ pids+=($!)
 for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X$num" ] && break; sleep 0.1; done
 
 port=$(( 4500 + RANDOM % 400 ))
+# WebKitWebDriver's own port too, so two runs on one machine do not share a driver.
+native_port=$(( 5000 + RANDOM % 400 ))
 # The app inherits tauri-driver's environment: its data folder and display are set here.
 DISPLAY="$display" ROLLBOOK_DATA_DIR="$work/data" \
-  tauri-driver --port "$port" --native-driver /usr/bin/WebKitWebDriver >"$work/driver.log" 2>&1 &
+  tauri-driver --port "$port" --native-port "$native_port" --native-driver /usr/bin/WebKitWebDriver >"$work/driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
