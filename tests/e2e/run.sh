@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests against the real app binary in a real window: Xvfb for the
 # display, tauri-driver in front of WebKitWebDriver, and a fresh data folder each run.
-# Usage: tests/e2e/run.sh path/to/rollbook-app
+# Usage: tests/e2e/run.sh path/to/rollbook-app [NAME...]
+# With names (e.g. foundation import roll-call), only those test files run, in that order;
+# later files build on what earlier ones made, so name the ones a file depends on too.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-app="$(realpath "${1:?usage: run.sh path/to/rollbook-app}")"
+app="$(realpath "${1:?usage: run.sh path/to/rollbook-app [NAME...]}")"
+shift
+files=()
+for name in "$@"; do files+=("$here/$name.test.mjs"); done
+[ ${#files[@]} -eq 0 ] && files=("$here"/*.test.mjs)
 
 work=$(mktemp -d)
 num=$(( 90 + RANDOM % 100 ))
@@ -36,7 +42,7 @@ done
 mkdir -p "$here/artifacts"
 status=0
 ROLLBOOK_APP="$app" WEBDRIVER_PORT="$port" ROLLBOOK_E2E_DATA="$work/data" DISPLAY="$display" \
-  node --test --test-concurrency=1 "$here"/*.test.mjs || status=$?
+  node --test --test-concurrency=1 "${files[@]}" || status=$?
 if [ $status -ne 0 ]; then
   echo "--- tauri-driver log ---"; tail -n 50 "$work/driver.log" || true
 fi

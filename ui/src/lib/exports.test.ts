@@ -22,6 +22,12 @@ describe('defaultExportName', () => {
     expect(defaultExportName({ kind: 'rolls' })).toBe('Class rolls - All classes.xlsx');
     expect(defaultExportName({ kind: 'students' })).toBe('Student register.xlsx');
     expect(defaultExportName({ kind: 'template' })).toBe('Rollbook import template.xlsx');
+    expect(defaultExportName({ kind: 'register', className: 'Grade 5/B', month: '2026-11' })).toBe(
+      'Attendance register - Grade 5-B - 2026-11.xlsx',
+    );
+    expect(defaultExportName({ kind: 'register', className: null, month: '2026-11' })).toBe(
+      'Attendance register - All classes - 2026-11.xlsx',
+    );
   });
 
   it('names a problems report after the imported file', () => {

@@ -7,6 +7,7 @@ export type ExportKind =
   | { kind: 'rolls' }
   | { kind: 'roll'; className: string }
   | { kind: 'template' }
+  | { kind: 'register'; className: string | null; month: string }
   | { kind: 'problems'; fileName: string };
 
 /** A name any file system takes: no path separators or characters Windows refuses. */
@@ -35,6 +36,8 @@ export function defaultExportName(what: ExportKind): string {
       return `${safeFileName(`Class roll - ${what.className}`)}.xlsx`;
     case 'template':
       return 'Rollbook import template.xlsx';
+    case 'register':
+      return `${safeFileName(`Attendance register - ${what.className ?? 'All classes'} - ${what.month}`)}.xlsx`;
     case 'problems': {
       const stem = what.fileName.replace(/\.[^.]*$/, '');
       return `${safeFileName(`Problems - ${stem}`)}.xlsx`;
