@@ -109,6 +109,20 @@ async fn with_store<T: Send + 'static>(
         .map_err(|e| Error::internal(format!("the operation stopped unexpectedly: {e}")))?
 }
 
+/// Makes an export's bytes with the store on the blocking pool and saves them at `out` (a
+/// path from the save dialog), checked first so a bad name fails before any work.
+async fn save_export(
+    state: State<'_, AppState>,
+    out: std::path::PathBuf,
+    make: impl FnOnce(&Store) -> Result<Vec<u8>> + Send + 'static,
+) -> Result<()> {
+    with_store(state, move |s| {
+        rollbook_core::export::check_path(&out)?;
+        rollbook_core::export::write_file(&out, &make(s)?)
+    })
+    .await
+}
+
 #[tauri::command]
 async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
     with_store(state, |s| status::status(s, env!("CARGO_PKG_VERSION"))).await

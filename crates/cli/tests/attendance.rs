@@ -8,52 +8,16 @@ use common::{json, ok, rollbook};
 use std::path::Path;
 
 fn school(dir: &Path) {
-    ok(
+    common::st_marys(dir);
+    common::grade_5b_students(
         dir,
         &[
-            "init",
-            "--school",
-            "St. Mary's School",
-            "--country",
-            "IN",
-            "--time-zone",
-            "Asia/Kolkata",
+            ("A1", "Aarav"),
+            ("A2", "Bela"),
+            ("A3", "Chitra"),
+            ("A4", "Dev"),
         ],
     );
-    ok(
-        dir,
-        &[
-            "year",
-            "add",
-            "--name",
-            "2026-27",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2027-03-31",
-        ],
-    );
-    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
-    for (adm, given) in [
-        ("A1", "Aarav"),
-        ("A2", "Bela"),
-        ("A3", "Chitra"),
-        ("A4", "Dev"),
-    ] {
-        ok(
-            dir,
-            &[
-                "student",
-                "add",
-                "--admission-no",
-                adm,
-                "--given",
-                given,
-                "--class",
-                "Grade 5 B",
-            ],
-        );
-    }
 }
 
 fn codes(roll: &serde_json::Value) -> Vec<(String, String)> {

@@ -9,49 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn school(dir: &Path) {
-    ok(
-        dir,
-        &[
-            "init",
-            "--school",
-            "St. Mary's School",
-            "--country",
-            "IN",
-            "--currency",
-            "INR",
-            "--time-zone",
-            "Asia/Kolkata",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "year",
-            "add",
-            "--name",
-            "2026-27",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2027-03-31",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "term",
-            "add",
-            "--year",
-            "2026-27",
-            "--name",
-            "Term 1",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2026-09-30",
-        ],
-    );
-    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
+    common::st_marys(dir);
 }
 
 #[test]

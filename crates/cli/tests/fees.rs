@@ -8,62 +8,8 @@ use common::{json, ok, rollbook};
 use std::path::Path;
 
 fn school(dir: &Path) {
-    ok(
-        dir,
-        &[
-            "init",
-            "--school",
-            "St. Mary's School",
-            "--country",
-            "IN",
-            "--time-zone",
-            "Asia/Kolkata",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "year",
-            "add",
-            "--name",
-            "2026-27",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2027-03-31",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "term",
-            "add",
-            "--year",
-            "2026-27",
-            "--name",
-            "Term 1",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2026-09-30",
-        ],
-    );
-    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
-    for (adm, given) in [("A1", "Aarav"), ("A2", "Bela")] {
-        ok(
-            dir,
-            &[
-                "student",
-                "add",
-                "--admission-no",
-                adm,
-                "--given",
-                given,
-                "--class",
-                "Grade 5 B",
-            ],
-        );
-    }
+    common::st_marys(dir);
+    common::grade_5b_students(dir, &[("A1", "Aarav"), ("A2", "Bela")]);
     ok(dir, &["fees", "head", "add", "--name", "Tuition"]);
     ok(dir, &["fees", "head", "add", "--name", "Exam"]);
     for (head, amount, due) in [

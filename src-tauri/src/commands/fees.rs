@@ -11,7 +11,7 @@ use rollbook_core::fees::{
 use rollbook_core::{Id, Result};
 use tauri::State;
 
-use super::with_store;
+use super::{save_export, with_store};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -149,9 +149,8 @@ pub async fn export_defaulters(
     class_id: Option<Id>,
     out: PathBuf,
 ) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::defaulters_export(s, class_id)?.bytes)
+    save_export(state, out, move |s| {
+        export::defaulters_export(s, class_id).map(|e| e.bytes)
     })
     .await
 }
@@ -162,9 +161,8 @@ pub async fn export_day_book(
     date: Option<String>,
     out: PathBuf,
 ) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::day_book_export(s, date.as_deref())?.bytes)
+    save_export(state, out, move |s| {
+        export::day_book_export(s, date.as_deref()).map(|e| e.bytes)
     })
     .await
 }
@@ -175,9 +173,8 @@ pub async fn export_collection(
     term_id: Id,
     out: PathBuf,
 ) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::collection_export(s, term_id)?.bytes)
+    save_export(state, out, move |s| {
+        export::collection_export(s, term_id).map(|e| e.bytes)
     })
     .await
 }

@@ -14,7 +14,7 @@ use rollbook_core::{Error, Id, Result, export};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use super::with_store;
+use super::{save_export, with_store};
 use crate::state::{AppState, CachedFile, Imports};
 
 /// The file at `path`, read once and kept while it is unchanged on disk.
@@ -140,29 +140,17 @@ pub async fn export_roll(
     class_id: Option<Id>,
     out: PathBuf,
 ) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::class_roll(s, class_id)?)
-    })
-    .await
+    save_export(state, out, move |s| export::class_roll(s, class_id)).await
 }
 
 #[tauri::command]
 pub async fn export_students(state: State<'_, AppState>, out: PathBuf) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::student_register(s)?)
-    })
-    .await
+    save_export(state, out, export::student_register).await
 }
 
 #[tauri::command]
 pub async fn export_template(state: State<'_, AppState>, out: PathBuf) -> Result<()> {
-    with_store(state, move |_| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::import_template()?)
-    })
-    .await
+    save_export(state, out, move |_| export::import_template()).await
 }
 
 #[tauri::command]
@@ -172,9 +160,8 @@ pub async fn export_register(
     month: String,
     out: PathBuf,
 ) -> Result<()> {
-    with_store(state, move |s| {
-        export::check_path(&out)?;
-        export::write_file(&out, &export::monthly_register(s, class_id, &month)?.bytes)
+    save_export(state, out, move |s| {
+        export::monthly_register(s, class_id, &month).map(|e| e.bytes)
     })
     .await
 }

@@ -31,3 +31,70 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
 pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(dir, args)).expect("valid JSON")
 }
+
+/// Sets up St. Mary's School (India, INR, Asia/Kolkata) with the year 2026-27 (1 April to
+/// 31 March) and its Term 1 (April to September), and a class Grade 5 B.
+pub fn st_marys(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "init",
+            "--school",
+            "St. Mary's School",
+            "--country",
+            "IN",
+            "--currency",
+            "INR",
+            "--time-zone",
+            "Asia/Kolkata",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "year",
+            "add",
+            "--name",
+            "2026-27",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2027-03-31",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "term",
+            "add",
+            "--year",
+            "2026-27",
+            "--name",
+            "Term 1",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2026-09-30",
+        ],
+    );
+    ok(dir, &["class", "add", "--name", "Grade 5 B"]);
+}
+
+/// Adds students to Grade 5 B: (admission number, given name).
+pub fn grade_5b_students(dir: &Path, students: &[(&str, &str)]) {
+    for (adm, given) in students {
+        ok(
+            dir,
+            &[
+                "student",
+                "add",
+                "--admission-no",
+                adm,
+                "--given",
+                given,
+                "--class",
+                "Grade 5 B",
+            ],
+        );
+    }
+}
