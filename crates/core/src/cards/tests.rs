@@ -89,8 +89,7 @@ fn a_student_marked_absent_who_then_arrives_is_marked_late_with_the_absence_in_h
     .unwrap();
     let c = check_in_at(&store, &cards[0].token, at_school("2026-11-18T09:05")).unwrap();
     assert_eq!(c.outcome, CheckInOutcome::Late);
-    let h =
-        crate::attendance::history(&store, ids[0], "2026-11-18", "day").unwrap();
+    let h = crate::attendance::history(&store, ids[0], "2026-11-18", "day").unwrap();
     assert_eq!(h.len(), 2);
     assert_eq!((h[0].code.as_str(), h[0].source.as_str()), ("L", "scan"));
     assert_eq!((h[1].code.as_str(), h[1].source.as_str()), ("A", "roll"));
