@@ -157,8 +157,13 @@ pub(crate) fn search_in(c: &Connection, query: &str, limit: usize) -> Result<Vec
             Box::new(limit),
             Box::new(expr.join(" OR ")),
         ];
-        let filter = if by_name {
-            word_prefix_filter(&short, "f.name", &mut params)
+        // Short words narrow the name matches ("ana r" is Ana R...); they never hide a
+        // student whose admission number the query spells ("GV-0042" is not a name).
+        let filter = if by_name && !short.is_empty() {
+            let names = word_prefix_filter(&short, "f.name", &mut params);
+            format!(
+                " AND (s.admission_no = ?1 OR (?2 <> '' AND f.numbers LIKE ?2 || '%') OR (1{names}))"
+            )
         } else {
             String::new()
         };

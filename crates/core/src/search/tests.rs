@@ -91,6 +91,20 @@ fn an_exact_admission_number_ranks_first() {
 }
 
 #[test]
+fn an_admission_number_with_letters_and_a_long_number_is_found() {
+    let (_d, store) = school();
+    add(&store, "GV-0042", "Wanjiru", "Kamau", "");
+    add(&store, "GV-0420", "Achieng", "Otieno", "");
+    for q in ["GV-0042", "gv 0042", "GV0042", "gv-004"] {
+        let hits = search(&store, q, 20).unwrap();
+        assert_eq!(hits[0].student.given_name, "Wanjiru", "{q}");
+    }
+    assert_eq!(search(&store, "GV-0042", 20).unwrap()[0].matched, MatchKind::AdmissionNo);
+    // Short words still narrow names: "ot 0042" is no name and no admission number.
+    assert!(search(&store, "ot 0042", 20).unwrap().is_empty());
+}
+
+#[test]
 fn a_guardian_phone_finds_the_student_in_any_form() {
     let (_d, store) = school();
     for q in ["98765", "9876543210", "+91 98765 43210", "43210"] {
