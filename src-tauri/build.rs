@@ -66,6 +66,7 @@ fn main() {
             "take_payment",
             "reverse_payment",
             "print_receipt",
+            "verify_receipt",
             "day_book",
             "close_cash",
             "defaulters",

@@ -84,6 +84,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         fees::take_payment,
         fees::reverse_payment,
         fees::print_receipt,
+        fees::verify_receipt,
         fees::day_book,
         fees::close_cash,
         fees::defaulters,

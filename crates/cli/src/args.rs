@@ -117,6 +117,15 @@ pub enum FeesCommand {
         #[arg(long, value_name = "ADM")]
         student: String,
     },
+    /// Check a receipt against the ledger: the text of its QR code, or its number with the
+    /// verification code printed on it.
+    Verify {
+        /// The receipt number, or the QR code's text (RBR1|...).
+        receipt: String,
+        /// The verification code printed on the receipt (e.g. EF2D-C242).
+        #[arg(long)]
+        code: Option<String>,
+    },
     /// Record the cash counted at the end of a day against what the day book expects.
     CloseCash {
         /// YYYY-MM-DD (default: today)

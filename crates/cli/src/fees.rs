@@ -268,6 +268,34 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
             );
             Ok(())
         }
+        FeesCommand::Verify { receipt, code } => {
+            let check = fees::verify_receipt(store, receipt, code.as_deref())?;
+            if as_json {
+                json(&check)?;
+            } else if check.genuine {
+                let d = minor_digits(store)?;
+                println!(
+                    "Genuine: receipt {} for {} paid {} by {}",
+                    check.receipt_no,
+                    format_amount(check.amount.unwrap_or_default(), d),
+                    check.date.map(|x| x.to_string()).unwrap_or_default(),
+                    check.student_name
+                );
+            } else {
+                println!("NOT genuine: receipt {}", check.receipt_no);
+                for p in &check.problems {
+                    println!("  {p}");
+                }
+            }
+            if check.genuine {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    rollbook_core::ErrorCode::Validation,
+                    "The receipt does not match the ledger",
+                ))
+            }
+        }
         FeesCommand::CloseCash {
             date,
             counted,

@@ -119,6 +119,15 @@ fn a_class_is_charged_paid_and_a_payment_reversed() {
     assert!(text.contains("payment (void)"), "{text}");
     assert!(text.contains("reversal"), "{text}");
 
+    let second_no = second["receipt_no"].as_str().unwrap();
+    let code = json(dir, &["fees", "balance", "--student", "A2", "--json"]);
+    assert_eq!(code["total_due"], 0);
+    let forged = rollbook(dir, &["fees", "verify", second_no, "--code", "0000-0000"]);
+    assert!(!forged.status.success());
+    assert!(String::from_utf8_lossy(&forged.stdout).contains("verification code does not match"));
+    let void = rollbook(dir, &["fees", "verify", &receipt, "--code", "0000-0000"]);
+    assert!(String::from_utf8_lossy(&void.stdout).contains("void"));
+
     let doctor = ok(dir, &["doctor"]);
     assert!(doctor.contains("ledger: every chain verified"), "{doctor}");
 }

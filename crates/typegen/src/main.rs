@@ -117,6 +117,7 @@ fn declarations() -> Vec<String> {
         core::fees::ReversalInput,
         core::fees::ReceiptLine,
         core::fees::Receipt,
+        core::fees::ReceiptCheck,
         core::fees::DayBookLine,
         core::fees::DayBookReversal,
         core::fees::MethodTotal,

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use rollbook_core::export;
 use rollbook_core::fees::{
     self, Applied, CashClosing, Collection, Concession, ConcessionInput, DayBook, Defaulter,
-    FeeHead, HeadInput, LedgerEntry, PaymentInput, Receipt, ReversalInput, StatementLine,
-    StructureInput, StructureLine, StudentFees,
+    FeeHead, HeadInput, LedgerEntry, PaymentInput, Receipt, ReceiptCheck, ReversalInput,
+    StatementLine, StructureInput, StructureLine, StudentFees,
 };
 use rollbook_core::{Id, Result};
 use tauri::State;
@@ -175,6 +175,19 @@ pub async fn export_collection(
 ) -> Result<()> {
     save_export(state, out, move |s| {
         export::collection_export(s, term_id).map(|e| e.bytes)
+    })
+    .await
+}
+
+/// Checks a receipt (its QR text, or its number and verification code) against the ledger.
+#[tauri::command]
+pub async fn verify_receipt(
+    state: State<'_, AppState>,
+    receipt: String,
+    code: Option<String>,
+) -> Result<ReceiptCheck> {
+    with_store(state, move |s| {
+        fees::verify_receipt(s, &receipt, code.as_deref())
     })
     .await
 }

@@ -206,3 +206,132 @@ pub(crate) fn view(c: &Connection, receipt_no: &str) -> Result<Receipt> {
         void,
     })
 }
+
+/// What checking a receipt against the ledger found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReceiptCheck {
+    /// The receipt is in the ledger and everything given matches it.
+    pub genuine: bool,
+    pub receipt_no: String,
+    /// What did not match, or why the receipt is not genuine; empty when genuine.
+    pub problems: Vec<String>,
+    /// The ledger's figures, when the receipt number exists.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub amount: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub date: Option<NaiveDate>,
+    pub student_name: String,
+    /// The payment was reversed.
+    pub void: bool,
+}
+
+/// Checks a receipt against the ledger: either the text of its QR code
+/// (`RBR1|number|amount|date|hash`) or its number with the verification code printed on it.
+pub fn verify_receipt(
+    store: &Store,
+    qr_or_number: &str,
+    code: Option<&str>,
+) -> Result<ReceiptCheck> {
+    let text = qr_or_number.trim();
+    let (receipt_no, claimed_amount, claimed_date, claimed_hash) =
+        if let Some(rest) = text.strip_prefix("RBR1|") {
+            let parts: Vec<&str> = rest.split('|').collect();
+            let [no, amount, date, hash] = parts.as_slice() else {
+                return Err(Error::validation(
+                    "code",
+                    "This is not the QR code of a Rollbook receipt",
+                ));
+            };
+            (
+                no.to_string(),
+                amount.parse::<i64>().ok(),
+                date.parse::<NaiveDate>().ok(),
+                Some(hash.to_lowercase()),
+            )
+        } else {
+            (text.to_uppercase(), None, None, None)
+        };
+    if receipt_no.is_empty() {
+        return Err(Error::validation(
+            "code",
+            "Give the receipt number (and its verification code) or scan its QR code",
+        ));
+    }
+    store.read(|c| {
+        let mut check = ReceiptCheck {
+            genuine: false,
+            receipt_no: receipt_no.clone(),
+            problems: Vec::new(),
+            amount: None,
+            date: None,
+            student_name: String::new(),
+            void: false,
+        };
+        let e = match payment_by_number(c, &receipt_no) {
+            Ok(e) => e,
+            Err(err) if err.code == crate::ErrorCode::NotFound => {
+                check.problems.push(format!(
+                    "There is no receipt {receipt_no} in this school's ledger"
+                ));
+                return Ok(check);
+            }
+            Err(err) => return Err(err),
+        };
+        check.amount = Some(e.amount);
+        check.date = Some(e.entry_date);
+        check.student_name = crate::students::load(c, e.student_id)?
+            .map(|s| s.full_name())
+            .unwrap_or_default();
+        check.void = c.query_row(
+            "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reverses = ?1)",
+            [e.id],
+            |r| r.get(0),
+        )?;
+        if super::ledger::content_hash(&e)? != e.hash {
+            check
+                .problems
+                .push("The ledger entry itself has been altered (run doctor)".into());
+        }
+        if let Some(a) = claimed_amount
+            && a != e.amount
+        {
+            check
+                .problems
+                .push("The amount on the receipt is not the amount paid".into());
+        }
+        if let Some(d) = claimed_date
+            && d != e.entry_date
+        {
+            check
+                .problems
+                .push("The date on the receipt is not the date paid".into());
+        }
+        if let Some(h) = &claimed_hash
+            && *h != e.hash
+        {
+            check
+                .problems
+                .push("The receipt's hash does not match the ledger".into());
+        }
+        if let Some(code) = code {
+            let given = code.trim().to_uppercase().replace([' ', '-'], "");
+            if given != verification_code(&e.hash).replace('-', "") {
+                check
+                    .problems
+                    .push("The verification code does not match this receipt".into());
+            }
+        } else if claimed_hash.is_none() {
+            check
+                .problems
+                .push("Give the verification code printed on the receipt to check it".into());
+        }
+        if check.void {
+            check
+                .problems
+                .push("This payment was reversed: the receipt is void".into());
+        }
+        check.genuine = check.problems.is_empty();
+        Ok(check)
+    })
+}

@@ -763,3 +763,43 @@ fn defaulters_show_what_is_overdue_not_the_total_fees() {
     assert_eq!((c.total.expected, c.total.collected), (510_000, 330_000));
     assert_eq!(c.total.percent_bp, Some(6_471));
 }
+
+#[test]
+fn a_receipt_is_checked_against_the_ledger_by_its_qr_or_its_code() {
+    let s = school();
+    applied(&s);
+    let r = pay(&s.store, &cash(s.students[0], "500")).unwrap();
+    let good = verify_receipt(&s.store, &r.qr_text, None).unwrap();
+    assert!(good.genuine, "{:?}", good.problems);
+    assert_eq!(good.amount, Some(50_000));
+    assert_eq!(good.student_name, "Aarav Iyer");
+    let by_code = verify_receipt(
+        &s.store,
+        &r.receipt_no,
+        Some(&r.verification_code.to_lowercase()),
+    )
+    .unwrap();
+    assert!(by_code.genuine);
+
+    // A receipt with the amount changed (a forged 5,000 for 500) fails.
+    let forged = r.qr_text.replace("|50000|", "|500000|");
+    let bad = verify_receipt(&s.store, &forged, None).unwrap();
+    assert!(!bad.genuine);
+    assert!(bad.problems[0].contains("amount"), "{:?}", bad.problems);
+    let bad = verify_receipt(&s.store, &r.receipt_no, Some("0000-0000")).unwrap();
+    assert!(bad.problems[0].contains("verification code"));
+    let missing = verify_receipt(&s.store, "ZZZZZ-2026-000009", Some("0000-0000")).unwrap();
+    assert!(!missing.genuine && missing.amount.is_none());
+
+    reverse(
+        &s.store,
+        &ReversalInput {
+            receipt_no: r.receipt_no.clone(),
+            reason: "Bounced".into(),
+        },
+    )
+    .unwrap();
+    let void = verify_receipt(&s.store, &r.qr_text, None).unwrap();
+    assert!(void.void && !void.genuine);
+    assert!(verify_receipt(&s.store, "RBR1|only|three", None).is_err());
+}

@@ -16,6 +16,7 @@ import type {
   LedgerEntry,
   PaymentInput,
   Receipt,
+  ReceiptCheck,
   ReversalInput,
   StatementLine,
   StructureInput,
@@ -192,6 +193,8 @@ export const api = {
   reversePayment: (input: ReversalInput) => invoke<LedgerEntry>('reverse_payment', { input }),
   /** A receipt printed again: marked duplicate. */
   printReceipt: (receiptNo: string) => invoke<Receipt>('print_receipt', { receiptNo }),
+  /** Checks a receipt against the ledger: its QR text, or its number and verification code. */
+  verifyReceipt: (receipt: string, code: string | null) => invoke<ReceiptCheck>('verify_receipt', { receipt, code }),
   /** A day's receipts by method with the cash expected (date null: today at the school). */
   dayBook: (date: string | null) => invoke<DayBook>('day_book', { date }),
   /** Records the cash counted (as typed) against the day book's expected cash. */

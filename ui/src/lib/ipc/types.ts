@@ -663,6 +663,24 @@ duplicate: boolean,
  */
 void: boolean, };
 
+export type ReceiptCheck = { 
+/**
+ * The receipt is in the ledger and everything given matches it.
+ */
+genuine: boolean, receipt_no: string, 
+/**
+ * What did not match, or why the receipt is not genuine; empty when genuine.
+ */
+problems: Array<string>, 
+/**
+ * The ledger's figures, when the receipt number exists.
+ */
+amount?: bigint, date?: string, student_name: string, 
+/**
+ * The payment was reversed.
+ */
+void: boolean, };
+
 export type DayBookLine = { receipt_no: string, 
 /**
  * When it was taken (RFC 3339, UTC).
