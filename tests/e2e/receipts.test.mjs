@@ -19,6 +19,8 @@ after(async () => {
   await browser?.deleteSession();
 });
 
+/** The first receipt taken: its number and verification code, checked at the end. */
+let first = { no: '', code: '' };
 const focusedId = () => browser.execute(() => document.activeElement?.id ?? '');
 const focusedTestId = () => browser.execute(() => document.activeElement?.getAttribute('data-testid') ?? '');
 
@@ -134,6 +136,7 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   assert.match(text, /Green Valley School/);
   assert.match(text, /Cash/);
   assert.match(await textOf('[data-testid="receipt-code"]'), /^[0-9A-F]{4}-[0-9A-F]{4}$/);
+  first = { no: await textOf('[data-testid="receipt-no"]'), code: await textOf('[data-testid="receipt-code"]') };
   assert.equal(await (await browser.$('[data-testid="receipt-qr"] svg')).isExisting(), true, 'the QR code is drawn');
   assert.doesNotMatch(text, /DUPLICATE/, 'the first print is the original');
 
@@ -293,4 +296,19 @@ test('a late fine and a concession show in the dues and the balance', async () =
   }
   assert.equal(await (await browser.$('#fee-amount')).getValue(), total.replace(/,/g, ''), 'the amount box holds it all');
   await screenshot(browser, '18-fees-counter-fines');
+});
+
+test('a receipt is checked against the ledger by its number and code', async () => {
+  await (await shown(browser, '[data-testid="fees-tab-verify"]')).click();
+  await waitFocus('verify-receipt', 'the receipt box has the cursor');
+  await typeKeys(first.no);
+  await type(browser, '#verify-code', first.code);
+  await browser.keys('Enter');
+  // The first payment was reversed above: the ledger says its receipt is void.
+  await waitText('[data-testid="verify-result"]', /void/i, 'a reversed payment is reported void');
+  assert.match(await textOf('[data-testid="verify-result"]'), /Does not match/);
+  await (await browser.$('#verify-code')).setValue('0000-0000');
+  await browser.keys('Enter');
+  await waitText('[data-testid="verify-result"]', /verification code does not match/, 'a wrong code is named');
+  await screenshot(browser, '18-fees-verify');
 });

@@ -35,6 +35,17 @@ describe('defaultExportName', () => {
     expect(defaultExportName({ kind: 'problems', fileName: 'roll.2026.csv' })).toBe('Problems - roll.2026.xlsx');
   });
 
+  it('names the fee reports after their day, class or term', () => {
+    expect(defaultExportName({ kind: 'daybook', date: '2026-05-12' })).toBe('Day book - 2026-05-12.xlsx');
+    expect(defaultExportName({ kind: 'defaulters', className: null, date: '2026-05-12' })).toBe(
+      'Fee defaulters - All classes - 2026-05-12.xlsx',
+    );
+    expect(defaultExportName({ kind: 'defaulters', className: 'Grade 5/B', date: '2026-05-12' })).toBe(
+      'Fee defaulters - Grade 5-B - 2026-05-12.xlsx',
+    );
+    expect(defaultExportName({ kind: 'collection', termName: 'Term 1: 2026' })).toBe('Fee collection - Term 1- 2026.xlsx');
+  });
+
   it('keeps characters file systems refuse out of class names', () => {
     expect(defaultExportName({ kind: 'roll', className: 'Grade 5/B' })).toBe('Class roll - Grade 5-B.xlsx');
     expect(defaultExportName({ kind: 'roll', className: 'KG: "Sun*flower"?' })).toBe('Class roll - KG- -Sun-flower-.xlsx');

@@ -8,7 +8,10 @@ export type ExportKind =
   | { kind: 'roll'; className: string }
   | { kind: 'template' }
   | { kind: 'register'; className: string | null; month: string }
-  | { kind: 'problems'; fileName: string };
+  | { kind: 'problems'; fileName: string }
+  | { kind: 'daybook'; date: string }
+  | { kind: 'defaulters'; className: string | null; date: string }
+  | { kind: 'collection'; termName: string };
 
 /** A name any file system takes: no path separators or characters Windows refuses. */
 export function safeFileName(name: string): string {
@@ -42,6 +45,12 @@ export function defaultExportName(what: ExportKind): string {
       const stem = what.fileName.replace(/\.[^.]*$/, '');
       return `${safeFileName(`Problems - ${stem}`)}.xlsx`;
     }
+    case 'daybook':
+      return `${safeFileName(`Day book - ${what.date}`)}.xlsx`;
+    case 'defaulters':
+      return `${safeFileName(`Fee defaulters - ${what.className ?? 'All classes'} - ${what.date}`)}.xlsx`;
+    case 'collection':
+      return `${safeFileName(`Fee collection - ${what.termName}`)}.xlsx`;
   }
 }
 
