@@ -99,7 +99,10 @@ fn an_admission_number_with_letters_and_a_long_number_is_found() {
         let hits = search(&store, q, 20).unwrap();
         assert_eq!(hits[0].student.given_name, "Wanjiru", "{q}");
     }
-    assert_eq!(search(&store, "GV-0042", 20).unwrap()[0].matched, MatchKind::AdmissionNo);
+    assert_eq!(
+        search(&store, "GV-0042", 20).unwrap()[0].matched,
+        MatchKind::AdmissionNo
+    );
     // Short words still narrow names: "ot 0042" is no name and no admission number.
     assert!(search(&store, "ot 0042", 20).unwrap().is_empty());
 }
