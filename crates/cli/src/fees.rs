@@ -173,6 +173,7 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
                     reference: reference.clone(),
                     bank: bank.clone(),
                     allocations: vec![],
+                    dues: vec![],
                 },
             )
             .map_err(flags)?;

@@ -238,6 +238,7 @@ fn main() -> Result<()> {
                 },
                 bank: String::new(),
                 allocations: vec![],
+                dues: vec![],
             },
         )?;
         pays.push(t.elapsed());

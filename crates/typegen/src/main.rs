@@ -113,6 +113,7 @@ fn declarations() -> Vec<String> {
         core::fees::StudentFees,
         core::fees::StatementLine,
         core::fees::AllocationInput,
+        core::fees::DueRef,
         core::fees::PaymentInput,
         core::fees::ReversalInput,
         core::fees::ReceiptLine,

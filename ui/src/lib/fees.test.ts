@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { StructureLine, YearWithTerms } from './ipc/types';
+import type { Due, StructureLine, YearWithTerms } from './ipc/types';
 import {
   LAYOUT_KEY,
   addMinor,
   appliedText,
   balanceText,
   buildPayment,
+  dueKey,
+  pickedDues,
+  blankPayment,
   currentTerms,
   defaultTermId,
   fineOf,
@@ -113,6 +116,7 @@ describe('payment methods', () => {
       reference: '',
       bank: '',
       allocations: [],
+      dues: [],
     });
     expect(buildPayment('s1', { amount: '1,500.00', method: 'cheque', reference: ' 000123 ', bank: ' Equity ' })).toMatchObject({
       amount: '1,500.00',
@@ -123,6 +127,27 @@ describe('payment methods', () => {
       reference: 'QK7ABC',
       bank: '',
     });
+  });
+});
+
+describe('picking the dues a payment is for', () => {
+  const due = (term: string, head: string, outstanding: number) =>
+    ({ term_id: term, head_id: head, outstanding }) as unknown as Due;
+  const dues = [due('t1', 'tuition', 50_000), due('t1', 'exam', 20_000), due('t2', 'tuition', 0)];
+
+  it('sends the ticked dues, oldest first, and offers what they come to', () => {
+    const picked = new Set([dueKey(dues[1]), dueKey(dues[0])]);
+    const { refs, owed } = pickedDues(dues, picked);
+    expect(refs).toEqual([
+      { term_id: 't1', head_id: 'tuition' },
+      { term_id: 't1', head_id: 'exam' },
+    ]);
+    expect(owed).toBe(70_000n);
+    expect(buildPayment('s1', blankPayment('700'), refs).dues).toEqual(refs);
+  });
+
+  it('leaves out a ticked due that is already paid', () => {
+    expect(pickedDues(dues, new Set([dueKey(dues[2])]))).toEqual({ refs: [], owed: 0n });
   });
 });
 

@@ -2,6 +2,7 @@
 // what each payment method asks for, the payment to send, and the receipt's print layout.
 import type {
   Due,
+  DueRef,
   EntryKind,
   FineKind,
   PaymentInput,
@@ -128,9 +129,9 @@ export function blankPayment(amount = ''): PaymentForm {
 /**
  * The payment to send: the amount as typed (the core reads and checks it), the reference and
  * bank only when the method asks for them (a cheque number left over from a method changed
- * back to cash is not sent), and no allocations (the oldest dues are paid first).
+ * back to cash is not sent), and the dues the clerk picked (none: the oldest dues first).
  */
-export function buildPayment(studentId: string, form: PaymentForm): PaymentInput {
+export function buildPayment(studentId: string, form: PaymentForm, dues: DueRef[] = []): PaymentInput {
   const info = methodInfo(form.method);
   return {
     student_id: studentId,
@@ -139,6 +140,24 @@ export function buildPayment(studentId: string, form: PaymentForm): PaymentInput
     reference: info.needsReference ? form.reference.trim() : '',
     bank: info.needsBank ? form.bank.trim() : '',
     allocations: [],
+    dues,
+  };
+}
+
+/** A due's key in the counter's picked set. */
+export function dueKey(due: Pick<Due, 'term_id' | 'head_id'>): string {
+  return `${due.term_id}/${due.head_id}`;
+}
+
+/**
+ * The dues the clerk ticked, in the account's order (oldest first), and the amount they
+ * come to: what the amount box offers when something is ticked.
+ */
+export function pickedDues(dues: Due[], picked: ReadonlySet<string>): { refs: DueRef[]; owed: bigint } {
+  const chosen = dues.filter((d) => picked.has(dueKey(d)) && signOf(d.outstanding) > 0);
+  return {
+    refs: chosen.map((d) => ({ term_id: d.term_id, head_id: d.head_id })),
+    owed: addMinor(...chosen.map((d) => d.outstanding)),
   };
 }
 

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use balance::{Due, StatementLine, StudentFees, balance, statement};
 pub use ledger::{Allocation, ChainBreak, GENESIS, LedgerEntry, verify_chains};
 pub use money::{format_amount, parse_amount};
-pub use payments::{AllocationInput, PaymentInput, ReversalInput, pay, reverse};
+pub use payments::{AllocationInput, DueRef, PaymentInput, ReversalInput, pay, reverse};
 pub use receipts::{Receipt, ReceiptCheck, ReceiptLine, receipt, receipt_prefix, verify_receipt};
 pub use reports::{
     CashClosing, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal, Defaulter,

@@ -15,6 +15,14 @@ use crate::id::Id;
 use crate::store::Store;
 use crate::validate::Problems;
 
+/// One due (a term's head) the clerk picked to pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DueRef {
+    pub term_id: Id,
+    pub head_id: Id,
+}
+
 /// A part of a payment the clerk sets against one term's head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -37,9 +45,13 @@ pub struct PaymentInput {
     /// The cheque's bank.
     #[serde(default)]
     pub bank: String,
-    /// The dues to pay, when the clerk picks them; empty: the oldest dues first.
+    /// Exact parts per due, when the clerk splits the amount; empty: see `dues`.
     #[serde(default)]
     pub allocations: Vec<AllocationInput>,
+    /// The dues the clerk picked: the amount goes to these only, oldest first. Empty (and no
+    /// `allocations`): the oldest dues of all first.
+    #[serde(default)]
+    pub dues: Vec<DueRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,9 +143,39 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
             ));
         }
         let allocations = if picked.is_empty() {
+            let chosen: Vec<&super::Due> = acc
+                .fees
+                .dues
+                .iter()
+                .filter(|d| {
+                    input.dues.is_empty()
+                        || input
+                            .dues
+                            .iter()
+                            .any(|r| r.term_id == d.term_id && r.head_id == d.head_id)
+                })
+                .collect();
+            if !input.dues.is_empty() {
+                let owed_on_chosen: i64 = chosen.iter().map(|d| d.outstanding.max(0)).sum();
+                if chosen.len() < input.dues.len() {
+                    return Err(Error::validation(
+                        "dues",
+                        "The student owes nothing for one of the fees picked",
+                    ));
+                }
+                if amount > owed_on_chosen {
+                    return Err(Error::validation(
+                        "amount",
+                        format!(
+                            "The fees picked come to {}; take at most that, or pick more",
+                            format_amount(owed_on_chosen, digits)
+                        ),
+                    ));
+                }
+            }
             let mut left = amount;
             let mut out = Vec::new();
-            for d in &acc.fees.dues {
+            for d in chosen {
                 if left == 0 {
                     break;
                 }

@@ -100,6 +100,7 @@ fn cash(student: Id, amount: &str) -> PaymentInput {
         reference: String::new(),
         bank: String::new(),
         allocations: vec![],
+        dues: vec![],
     }
 }
 
@@ -339,6 +340,21 @@ fn the_clerk_can_pick_which_dues_a_payment_pays() {
             .outstanding,
         0
     );
+
+    // Picking the dues: the amount goes to those only.
+    let mut picked = cash(s.students[1], "300");
+    picked.dues = vec![DueRef {
+        term_id: s.term1,
+        head_id: s.exam,
+    }];
+    let err = pay(&s.store, &picked).unwrap_err();
+    assert!(
+        err.message.contains("fees picked come to 200.00"),
+        "{err:?}"
+    );
+    picked.amount = "150".into();
+    let r = pay(&s.store, &picked).unwrap();
+    assert_eq!((r.lines.len(), r.lines[0].head_name.as_str()), (1, "Exam"));
 
     input.allocations[0].amount = "50".into();
     let err = pay(&s.store, &input).unwrap_err();

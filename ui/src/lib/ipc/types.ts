@@ -615,6 +615,8 @@ void: boolean, };
 
 export type AllocationInput = { term_id: Id, head_id: Id, amount: string, };
 
+export type DueRef = { term_id: Id, head_id: Id, };
+
 export type PaymentInput = { student_id: Id, 
 /**
  * As typed, in the school's currency ("1500.00").
@@ -629,9 +631,14 @@ reference: string,
  */
 bank: string, 
 /**
- * The dues to pay, when the clerk picks them; empty: the oldest dues first.
+ * Exact parts per due, when the clerk splits the amount; empty: see `dues`.
  */
-allocations: Array<AllocationInput>, };
+allocations: Array<AllocationInput>, 
+/**
+ * The dues the clerk picked: the amount goes to these only, oldest first. Empty (and no
+ * `allocations`): the oldest dues of all first.
+ */
+dues: Array<DueRef>, };
 
 export type ReversalInput = { receipt_no: string, reason: string, };
 
