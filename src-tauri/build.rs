@@ -7,6 +7,9 @@ fn main() {
             "country_defaults",
             "setup_school",
             "update_school",
+            "set_school_logo",
+            "remove_school_logo",
+            "get_school_logo",
             "list_years",
             "add_year",
             "add_term",
@@ -74,6 +77,7 @@ fn main() {
             "export_defaulters",
             "export_day_book",
             "export_collection",
+            "export_statement",
         ]),
     ))
     .expect("tauri build script");

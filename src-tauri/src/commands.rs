@@ -25,6 +25,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         country_defaults,
         setup_school,
         update_school,
+        set_school_logo,
+        remove_school_logo,
+        get_school_logo,
         list_years,
         add_year,
         add_term,
@@ -92,6 +95,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         fees::export_defaulters,
         fees::export_day_book,
         fees::export_collection,
+        fees::export_statement,
     ]
 }
 
@@ -231,6 +235,31 @@ async fn remove_student_photo(state: State<'_, AppState>, id: Id) -> Result<()> 
 async fn get_student_photo(state: State<'_, AppState>, id: Id) -> Result<Option<String>> {
     with_store(state, move |s| {
         Ok(students::photo(s, id)?.map(|b| BASE64.encode(b)))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn set_school_logo(state: State<'_, AppState>, logo: String) -> Result<()> {
+    with_store(state, move |s| {
+        let bytes = BASE64.decode(logo.trim()).map_err(|_| {
+            Error::validation("logo", "The logo did not arrive intact; choose it again")
+        })?;
+        school::set_logo(s, &bytes)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn remove_school_logo(state: State<'_, AppState>) -> Result<()> {
+    with_store(state, school::remove_logo).await
+}
+
+/// The logo as base64 PNG, or null.
+#[tauri::command]
+async fn get_school_logo(state: State<'_, AppState>) -> Result<Option<String>> {
+    with_store(state, move |s| {
+        Ok(school::logo(s)?.map(|b| BASE64.encode(b)))
     })
     .await
 }

@@ -6,6 +6,9 @@
 // Wanjiru Kamau (GV-0042).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openApp, shown, type, screenshot, textsOf } from './session.mjs';
 
 let browser;
@@ -208,6 +211,18 @@ test('a reprint from the statement is marked DUPLICATE, and a reversal voids the
   await browser.keys('Escape');
   await browser.waitUntil(async () => (await focusedTestId()) === 'fee-reprint', {
     timeoutMsg: 'closing a reprint puts the cursor back on its Reprint button',
+  });
+
+  // The statement is saved as Excel where the save dialog says.
+  const out = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'statement.xlsx');
+  await browser.execute((p) => {
+    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
+  }, out);
+  await (await browser.$('[data-testid="fee-statement-export"]')).click();
+  await browser.waitUntil(async () => existsSync(out) && statSync(out).size > 0, { timeoutMsg: 'the statement is written' });
+  assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
+  await browser.execute(() => {
+    delete window.__ROLLBOOK_E2E_SAVE_PATH__;
   });
 });
 

@@ -3,7 +3,7 @@
 // foundation and import made "Green Valley School", class "Grade 5 B" and its students.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, shown, type, screenshot, rowsWith, textsOf } from './session.mjs';
@@ -39,6 +39,21 @@ async function setDate(selector, iso) {
     iso,
   );
 }
+
+test('the school logo is chosen and shown', async () => {
+  await (await shown(browser, '[data-testid="nav-settings"]')).click();
+  await shown(browser, '[data-testid="school-logo"]');
+  // A 2x2 PNG, written where the file chooser would pick it.
+  const png = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'logo.png');
+  writeFileSync(
+    png,
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEUlEQVR4nGMQCVjwH4QZYAwAQlwIDX93kXMAAAAASUVORK5CYII=', 'base64'),
+  );
+  // The WebDriver command itself: file inputs take a path whatever their styling.
+  const input = await browser.$('#school-logo-file');
+  await browser.elementSendKeys(input.elementId, png);
+  await shown(browser, '[data-testid="school-logo-image"]');
+});
 
 test('every day of the week is made a school day', async () => {
   await (await shown(browser, '[data-testid="nav-settings"]')).click();

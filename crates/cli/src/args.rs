@@ -275,6 +275,13 @@ pub enum ExportCommand {
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },
+    /// A student's fee statement: every entry with the running balance.
+    Statement {
+        #[arg(long, value_name = "ADM")]
+        student: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
     /// Collection against expected for a term, by class.
     Collection {
         #[arg(long)]

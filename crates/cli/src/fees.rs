@@ -369,7 +369,7 @@ fn minor_digits(store: &Store) -> Result<u8> {
         .unwrap_or(2))
 }
 
-fn find_student(store: &Store, adm: &str) -> Result<Id> {
+pub(crate) fn find_student(store: &Store, adm: &str) -> Result<Id> {
     students::find_by_admission_no(store, adm)?
         .map(|d| d.student.id)
         .ok_or_else(|| {

@@ -405,6 +405,12 @@ fn export(store: &Store, cmd: &ExportCommand, as_json: bool) -> Result<()> {
             let what = format!("day book ({})", count(made.rows, "receipt"));
             (out, made, what)
         }
+        ExportCommand::Statement { student, out } => {
+            check_out(out)?;
+            let made = export::statement_export(store, crate::fees::find_student(store, student)?)?;
+            let what = format!("fee statement ({})", count(made.rows, "entry"));
+            (out, made, what)
+        }
         ExportCommand::Collection { term, out } => {
             check_out(out)?;
             let made = export::collection_export(store, crate::fees::find_term(store, term)?)?;
@@ -448,6 +454,7 @@ fn count(n: usize, noun: &str) -> String {
     match (n, noun) {
         (1, _) => format!("1 {noun}"),
         (_, "class") => format!("{n} classes"),
+        (_, "entry") => format!("{n} entries"),
         _ => format!("{n} {noun}s"),
     }
 }

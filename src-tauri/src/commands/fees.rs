@@ -191,3 +191,15 @@ pub async fn verify_receipt(
     })
     .await
 }
+
+#[tauri::command]
+pub async fn export_statement(
+    state: State<'_, AppState>,
+    student_id: Id,
+    out: PathBuf,
+) -> Result<()> {
+    save_export(state, out, move |s| {
+        export::statement_export(s, student_id).map(|e| e.bytes)
+    })
+    .await
+}

@@ -8,8 +8,19 @@ export const app = $state({
   phase: 'loading' as Phase,
   status: null as AppStatus | null,
   school: null as SchoolProfile | null,
+  /** The school's logo as base64 PNG, for ID cards (receipts carry their own). */
+  logo: null as string | null,
   failure: null as AppError | null,
 });
+
+/** Reads the school's logo into `app.logo` (a missing or unreadable logo is simply none). */
+export async function loadLogo(): Promise<void> {
+  try {
+    app.logo = await api.getSchoolLogo();
+  } catch {
+    app.logo = null;
+  }
+}
 
 export function dateOrder(): DateOrder {
   return app.school?.date_order ?? 'DMY';
@@ -24,6 +35,7 @@ export async function start(): Promise<void> {
     app.school = status.school;
     app.failure = null;
     app.phase = status.school ? 'ready' : 'setup';
+    if (status.school) void loadLogo();
   } catch (e) {
     const err = toAppError(e);
     if (err.code === 'not_set_up') {

@@ -25,6 +25,7 @@ describe('defaultExportName', () => {
     expect(defaultExportName({ kind: 'register', className: 'Grade 5/B', month: '2026-11' })).toBe(
       'Attendance register - Grade 5-B - 2026-11.xlsx',
     );
+    expect(defaultExportName({ kind: 'statement', studentName: 'Wanjiru Kamau' })).toBe('Fee statement - Wanjiru Kamau.xlsx');
     expect(defaultExportName({ kind: 'register', className: null, month: '2026-11' })).toBe(
       'Attendance register - All classes - 2026-11.xlsx',
     );

@@ -11,7 +11,8 @@ export type ExportKind =
   | { kind: 'problems'; fileName: string }
   | { kind: 'daybook'; date: string }
   | { kind: 'defaulters'; className: string | null; date: string }
-  | { kind: 'collection'; termName: string };
+  | { kind: 'collection'; termName: string }
+  | { kind: 'statement'; studentName: string };
 
 /** A name any file system takes: no path separators or characters Windows refuses. */
 export function safeFileName(name: string): string {
@@ -51,6 +52,8 @@ export function defaultExportName(what: ExportKind): string {
       return `${safeFileName(`Fee defaulters - ${what.className ?? 'All classes'} - ${what.date}`)}.xlsx`;
     case 'collection':
       return `${safeFileName(`Fee collection - ${what.termName}`)}.xlsx`;
+    case 'statement':
+      return `${safeFileName(`Fee statement - ${what.studentName}`)}.xlsx`;
   }
 }
 

@@ -220,3 +220,89 @@ pub fn collection_export(store: &Store, term_id: Id) -> Result<Export> {
         rows,
     })
 }
+
+/// A student's statement: every entry with the running balance.
+pub fn statement_export(store: &Store, student_id: Id) -> Result<Export> {
+    let (school, formats) = workbook_formats(store)?;
+    let account = fees::balance(store, student_id)?;
+    let lines = fees::statement(store, student_id)?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Statement").map_err(xlsx_error)?;
+    let title = format!(
+        "Fee statement of {} ({}{}), {}: balance {} {}",
+        account.name,
+        account.admission_no,
+        if account.class_name.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", account.class_name)
+        },
+        date_text(school.date_order, school_today(&school)),
+        school.currency_symbol,
+        format_amount(account.balance, school.currency_minor_units)
+    );
+    let mut table = Table::start(
+        ws,
+        &formats,
+        Some(Preamble {
+            heading: &school.name,
+            title: &title,
+        }),
+        &[
+            "Date",
+            "Entry",
+            "Receipt No",
+            "Term",
+            "Fee",
+            "Charged",
+            "Paid or Allowed",
+            "Balance",
+            "Note",
+        ],
+    )?;
+    for l in &lines {
+        let e = &l.entry;
+        let signed = e.signed();
+        let note = match (l.void, e.reason.as_str()) {
+            (true, "") => "VOID (reversed)".to_owned(),
+            (true, r) => format!("VOID (reversed): {r}"),
+            (false, r) => r.to_owned(),
+        };
+        table.row(&[
+            Cell::Date(e.entry_date),
+            Cell::text(entry_word(e.kind)),
+            Cell::opt_text(e.receipt_no.as_deref()),
+            Cell::text(l.term_name.as_str()),
+            Cell::text(l.head_name.as_str()),
+            if signed > 0 {
+                Cell::Money(signed)
+            } else {
+                Cell::Empty
+            },
+            if signed < 0 {
+                Cell::Money(-signed)
+            } else {
+                Cell::Empty
+            },
+            Cell::Money(l.balance),
+            Cell::text(note),
+        ])?;
+    }
+    let rows = table.finish()?;
+    Ok(Export {
+        bytes: wb.save_to_buffer().map_err(xlsx_error)?,
+        sheets: vec!["Statement".into()],
+        rows,
+    })
+}
+
+fn entry_word(kind: fees::EntryKind) -> &'static str {
+    match kind {
+        fees::EntryKind::Charge => "Charge",
+        fees::EntryKind::Concession => "Concession",
+        fees::EntryKind::Fine => "Late fine",
+        fees::EntryKind::Payment => "Payment",
+        fees::EntryKind::Reversal => "Reversal",
+    }
+}

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 
 pub use attendance::monthly_register;
-pub use fees::{collection_export, day_book_export, defaulters_export};
+pub use fees::{collection_export, day_book_export, defaulters_export, statement_export};
 pub use register::{student_register, student_register_export};
 pub use roll::{class_roll, class_roll_export};
 pub use template::{import_template, import_template_export};

@@ -64,6 +64,10 @@ pub struct Receipt {
     pub date: NaiveDate,
     pub school_name: String,
     pub school_address: String,
+    /// The school's logo as base64 PNG, when it has one.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_png: Option<String>,
     pub student_id: Id,
     pub student_name: String,
     pub admission_no: String,
@@ -178,6 +182,7 @@ pub(crate) fn view(c: &Connection, receipt_no: &str) -> Result<Receipt> {
         date,
         school_name: school.name,
         school_address: school.address,
+        logo_png: crate::school::logo_base64(c)?,
         student_id: e.student_id,
         student_name: account.fees.name.clone(),
         admission_no: account.fees.admission_no.clone(),

@@ -819,3 +819,17 @@ fn a_receipt_is_checked_against_the_ledger_by_its_qr_or_its_code() {
     assert!(void.void && !void.genuine);
     assert!(verify_receipt(&s.store, "RBR1|only|three", None).is_err());
 }
+
+#[test]
+fn the_school_logo_is_on_the_receipt_when_there_is_one() {
+    let s = school();
+    applied(&s);
+    let r = pay(&s.store, &cash(s.students[0], "10")).unwrap();
+    assert!(r.logo_png.is_none());
+    let img = image::RgbImage::from_pixel(40, 20, image::Rgb([10, 80, 160]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    crate::school::set_logo(&s.store, &png.into_inner()).unwrap();
+    let again = receipt(&s.store, &r.receipt_no).unwrap();
+    assert!(again.logo_png.is_some_and(|b| !b.is_empty()));
+}

@@ -1,6 +1,8 @@
 //! The school profile: who this installation serves, in which currency, date order,
 //! time zone and phone country. Set once at first run, editable by the office later.
 
+mod logo;
+
 use std::str::FromStr;
 
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -12,6 +14,9 @@ use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
 use crate::validate::Problems;
 use crate::years::{self, AcademicYear, TermInput, YearInput};
+
+pub(crate) use logo::load_base64 as logo_base64;
+pub use logo::{LOGO_MAX_SIDE, logo, remove_logo, set_logo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

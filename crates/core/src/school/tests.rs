@@ -144,3 +144,25 @@ fn editing_the_profile_records_only_what_changed() {
         serde_json::json!({ "name": "Green Valley Academy" })
     );
 }
+
+#[test]
+fn the_logo_is_stored_shrunk_as_png_keeping_transparency() {
+    use std::io::Cursor;
+    let (_dir, store) = crate::testing::new_store();
+    crate::testing::set_up_school(&store);
+    assert!(logo(&store).unwrap().is_none());
+    let big = image::RgbaImage::from_fn(1200, 600, |x, _| {
+        image::Rgba([(x % 256) as u8, 40, 90, 128])
+    });
+    let mut bytes = Cursor::new(Vec::new());
+    big.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    set_logo(&store, &bytes.into_inner()).unwrap();
+    let stored = logo(&store).unwrap().unwrap();
+    let back = image::load_from_memory_with_format(&stored, image::ImageFormat::Png).unwrap();
+    assert_eq!((back.width(), back.height()), (400, 200));
+    assert!(back.color().has_alpha(), "transparency is kept");
+    let err = set_logo(&store, b"not an image").unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("logo"));
+    remove_logo(&store).unwrap();
+    assert!(logo(&store).unwrap().is_none());
+}

@@ -35,6 +35,7 @@ pub enum RecordType {
     FeeApplication,
     LedgerEntry,
     CashClosing,
+    SchoolLogo,
 }
 
 impl RecordType {
@@ -63,6 +64,7 @@ impl RecordType {
             RecordType::FeeApplication => "fee_application",
             RecordType::LedgerEntry => "ledger_entry",
             RecordType::CashClosing => "cash_closing",
+            RecordType::SchoolLogo => "school_logo",
         }
     }
 }

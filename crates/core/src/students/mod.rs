@@ -1,7 +1,7 @@
 //! Students: admission number (unique, the key schools use), names, date of birth, gender,
 //! class, status and admission date, with their guardians and an optional photo.
 
-mod photo;
+pub(crate) mod photo;
 
 use std::str::FromStr;
 

@@ -15,21 +15,33 @@ pub const MAX_PHOTO_BYTES: usize = 20 * 1024 * 1024;
 pub const PHOTO_MAX_SIDE: u32 = 480;
 
 pub(super) fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
+    let img = decode_limited(bytes, "photo", "photo")?;
+    let img = shrink_to(img, PHOTO_MAX_SIDE);
+    let mut out = Cursor::new(Vec::new());
+    img.to_rgb8()
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .map_err(|e| Error::internal(format!("could not encode the photo: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// Decodes a JPEG, PNG or WebP image with limits (a hostile file cannot exhaust memory);
+/// errors name `field` and call the image `what` ("photo", "logo").
+pub(crate) fn decode_limited(bytes: &[u8], field: &str, what: &str) -> Result<image::DynamicImage> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(Error::validation(
-            "photo",
+            field,
             format!(
-                "The photo is larger than {} MB",
+                "The {what} is larger than {} MB",
                 MAX_PHOTO_BYTES / 1024 / 1024
             ),
         ));
     }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| Error::validation("photo", format!("The photo could not be read: {e}")))?;
+        .map_err(|e| Error::validation(field, format!("The {what} could not be read: {e}")))?;
     if reader.format().is_none() {
         return Err(Error::validation(
-            "photo",
+            field,
             "The file is not a JPEG, PNG or WebP image",
         ));
     }
@@ -38,23 +50,18 @@ pub(super) fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
     limits.max_image_height = Some(12_000);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let img = reader
+    reader
         .decode()
-        .map_err(|e| Error::validation("photo", format!("The photo could not be read: {e}")))?;
-    let img = if img.width() > PHOTO_MAX_SIDE || img.height() > PHOTO_MAX_SIDE {
-        img.resize(
-            PHOTO_MAX_SIDE,
-            PHOTO_MAX_SIDE,
-            image::imageops::FilterType::Lanczos3,
-        )
+        .map_err(|e| Error::validation(field, format!("The {what} could not be read: {e}")))
+}
+
+/// The image scaled down (never up) to fit a square of `side` pixels.
+pub(crate) fn shrink_to(img: image::DynamicImage, side: u32) -> image::DynamicImage {
+    if img.width() > side || img.height() > side {
+        img.resize(side, side, image::imageops::FilterType::Lanczos3)
     } else {
         img
-    };
-    let mut out = Cursor::new(Vec::new());
-    img.to_rgb8()
-        .write_to(&mut out, ImageFormat::Jpeg)
-        .map_err(|e| Error::internal(format!("could not encode the photo: {e}")))?;
-    Ok(out.into_inner())
+    }
 }
 
 /// The outbox payload of a photo change.

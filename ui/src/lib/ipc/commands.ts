@@ -87,6 +87,11 @@ export const api = {
   countryDefaults: (country: string) => invoke<CountryDefaults>('country_defaults', { country }),
   setupSchool: (input: SetupInput) => invoke<SchoolProfile>('setup_school', { input }),
   updateSchool: (input: SchoolInput) => invoke<SchoolProfile>('update_school', { input }),
+  /** `logo`: the image file's bytes, base64-encoded (stored resized, as PNG). */
+  setSchoolLogo: (logo: string) => invoke<void>('set_school_logo', { logo }),
+  removeSchoolLogo: () => invoke<void>('remove_school_logo'),
+  /** The logo as base64 PNG, or null. */
+  getSchoolLogo: () => invoke<string | null>('get_school_logo'),
 
   listYears: () => invoke<YearWithTerms[]>('list_years'),
   addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),
@@ -206,6 +211,7 @@ export const api = {
   exportDefaulters: (classId: Id | null, out: string) => invoke<void>('export_defaulters', { classId, out }),
   exportDayBook: (date: string | null, out: string) => invoke<void>('export_day_book', { date, out }),
   exportCollection: (termId: Id, out: string) => invoke<void>('export_collection', { termId, out }),
+  exportStatement: (studentId: Id, out: string) => invoke<void>('export_statement', { studentId, out }),
 };
 
 function channel<T>(onMessage: (message: T) => void): Channel<T> {

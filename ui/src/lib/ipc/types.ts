@@ -644,7 +644,11 @@ export type ReversalInput = { receipt_no: string, reason: string, };
 
 export type ReceiptLine = { term_name: string, head_name: string, amount: bigint, };
 
-export type Receipt = { receipt_no: string, date: string, school_name: string, school_address: string, student_id: Id, student_name: string, admission_no: string, class_name: string, lines: Array<ReceiptLine>, amount: bigint, 
+export type Receipt = { receipt_no: string, date: string, school_name: string, school_address: string, 
+/**
+ * The school's logo as base64 PNG, when it has one.
+ */
+logo_png?: string, student_id: Id, student_name: string, admission_no: string, class_name: string, lines: Array<ReceiptLine>, amount: bigint, 
 /**
  * The amount as text with the currency's decimals ("1500.00").
  */
