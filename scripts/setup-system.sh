@@ -11,6 +11,7 @@ PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-1-dev keyutils
   imagemagick
   libreoffice-calc-nogui
+  poppler-utils
 )
 
 sudo_if_needed() {

@@ -70,6 +70,7 @@ fn main() {
             "reverse_payment",
             "print_receipt",
             "verify_receipt",
+            "save_receipt_pdf",
             "day_book",
             "close_cash",
             "defaulters",

@@ -88,6 +88,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         fees::reverse_payment,
         fees::print_receipt,
         fees::verify_receipt,
+        fees::save_receipt_pdf,
         fees::day_book,
         fees::close_cash,
         fees::defaulters,

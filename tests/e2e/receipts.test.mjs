@@ -162,6 +162,18 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   await screenshot(browser, '14-receipt-80mm');
   await asPrinted(() => screenshot(browser, '15-receipt-80mm-print'));
 
+  // S saves it as a PDF where the save dialog says.
+  const pdf = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'receipt.pdf');
+  await browser.execute((p) => {
+    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
+  }, pdf);
+  await browser.keys('s');
+  await browser.waitUntil(async () => existsSync(pdf) && statSync(pdf).size > 0, { timeoutMsg: 'the PDF is written' });
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-', 'a PDF file');
+  await browser.execute(() => {
+    delete window.__ROLLBOOK_E2E_SAVE_PATH__;
+  });
+
   // Esc closes; the cursor is back in the search box, empty, for the next parent.
   await browser.keys('Escape');
   await browser.waitUntil(async () => !(await browser.$('[data-testid="receipt"]').isExisting()), { timeoutMsg: 'Esc closes the receipt' });

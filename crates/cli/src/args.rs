@@ -117,6 +117,16 @@ pub enum FeesCommand {
         #[arg(long, value_name = "ADM")]
         student: String,
     },
+    /// Save a receipt as a PDF (A5), e.g. to send to a parent.
+    ReceiptPdf {
+        #[arg(long, value_name = "NO")]
+        receipt: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: std::path::PathBuf,
+        /// Mark it as a duplicate copy.
+        #[arg(long)]
+        duplicate: bool,
+    },
     /// Check a receipt against the ledger: the text of its QR code, or its number with the
     /// verification code printed on it.
     Verify {

@@ -269,6 +269,22 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
             );
             Ok(())
         }
+        FeesCommand::ReceiptPdf {
+            receipt,
+            out,
+            duplicate,
+        } => {
+            rollbook_core::export::check_extension(out, "pdf", "a PDF").map_err(|mut e| {
+                e.field = Some("--out".into());
+                e
+            })?;
+            rollbook_core::export::write_pdf(out, &fees::receipt_pdf(store, receipt, *duplicate)?)?;
+            done(
+                as_json,
+                &serde_json::json!({ "path": out.display().to_string() }),
+                &format!("Wrote receipt {} to {}", receipt.trim(), out.display()),
+            )
+        }
         FeesCommand::Verify { receipt, code } => {
             let check = fees::verify_receipt(store, receipt, code.as_deref())?;
             if as_json {

@@ -203,3 +203,18 @@ pub async fn export_statement(
     })
     .await
 }
+
+/// The receipt as a PDF (A5) at `out`; `duplicate` marks a copy printed before.
+#[tauri::command]
+pub async fn save_receipt_pdf(
+    state: State<'_, AppState>,
+    receipt_no: String,
+    duplicate: bool,
+    out: PathBuf,
+) -> Result<()> {
+    with_store(state, move |s| {
+        export::check_extension(&out, "pdf", "a PDF")?;
+        export::write_pdf(&out, &fees::receipt_pdf(s, &receipt_no, duplicate)?)
+    })
+    .await
+}

@@ -28,9 +28,14 @@ export async function chooseSpreadsheet(): Promise<string | null> {
 
 /** Asks where to save an .xlsx file: its path, or null when the dialog was closed. */
 export async function chooseSavePath(defaultPath: string): Promise<string | null> {
+  return chooseSaveAs(defaultPath, 'Excel', 'xlsx');
+}
+
+/** Asks where to save a file of one kind (e.g. 'PDF', 'pdf'): its path, or null. */
+export async function chooseSaveAs(defaultPath: string, name: string, extension: string): Promise<string | null> {
   const hook = window.__ROLLBOOK_E2E_SAVE_PATH__;
   if (typeof hook === 'string') return hook;
-  const path = await save({ defaultPath, filters: [{ name: 'Excel', extensions: ['xlsx'] }] });
+  const path = await save({ defaultPath, filters: [{ name, extensions: [extension] }] });
   return path || null;
 }
 

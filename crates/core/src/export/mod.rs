@@ -22,6 +22,7 @@ pub use attendance::monthly_register;
 pub use fees::{collection_export, day_book_export, defaulters_export, statement_export};
 pub use register::{student_register, student_register_export};
 pub use roll::{class_roll, class_roll_export};
+pub(crate) use sheet::date_text;
 pub use template::{import_template, import_template_export};
 
 /// A workbook made by an export, with what the CLI and the UI report about it.
@@ -40,6 +41,16 @@ pub struct Export {
 /// or a full disk leaves the old file (or none), never a truncated spreadsheet.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     check_path(path)?;
+    write_atomically(path, bytes)
+}
+
+/// Saves a PDF at `path`, which must end in `.pdf`, the same way as [`write_file`].
+pub fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
+    check_extension(path, "pdf", "a PDF")?;
+    write_atomically(path, bytes)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
         return Err(Error::validation(
             "path",
@@ -64,15 +75,20 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Refuses a file name that does not end in `.xlsx` (any case), before any work is done:
 /// a roll saved as `roll.csv` would be an xlsx no program opens as CSV.
 pub fn check_path(path: &Path) -> Result<()> {
-    let is_xlsx = path
+    check_extension(path, "xlsx", "an Excel")
+}
+
+/// Refuses a file name that does not end in `.ext` (any case).
+pub fn check_extension(path: &Path, ext: &str, kind: &str) -> Result<()> {
+    let matches = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if !is_xlsx {
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    if !matches {
         return Err(Error::validation(
             "path",
             format!(
-                "\"{}\" is not an Excel file name: the name must end in .xlsx",
+                "\"{}\" is not {kind} file name: the name must end in .{ext}",
                 path.display()
             ),
         ));

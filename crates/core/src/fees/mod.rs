@@ -14,6 +14,7 @@ mod balance;
 mod ledger;
 mod money;
 mod payments;
+mod pdf;
 mod receipts;
 mod reports;
 mod setup;
@@ -25,6 +26,7 @@ pub use balance::{Due, StatementLine, StudentFees, balance, statement};
 pub use ledger::{Allocation, ChainBreak, GENESIS, LedgerEntry, verify_chains};
 pub use money::{format_amount, parse_amount};
 pub use payments::{AllocationInput, DueRef, PaymentInput, ReversalInput, pay, reverse};
+pub use pdf::receipt_pdf;
 pub use receipts::{Receipt, ReceiptCheck, ReceiptLine, receipt, receipt_prefix, verify_receipt};
 pub use reports::{
     CashClosing, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal, Defaulter,

@@ -198,6 +198,9 @@ export const api = {
   reversePayment: (input: ReversalInput) => invoke<LedgerEntry>('reverse_payment', { input }),
   /** A receipt printed again: marked duplicate. */
   printReceipt: (receiptNo: string) => invoke<Receipt>('print_receipt', { receiptNo }),
+  /** The receipt as an A5 PDF at `out` (`duplicate` for a copy printed before). */
+  saveReceiptPdf: (receiptNo: string, duplicate: boolean, out: string) =>
+    invoke<void>('save_receipt_pdf', { receiptNo, duplicate, out }),
   /** Checks a receipt against the ledger: its QR text, or its number and verification code. */
   verifyReceipt: (receipt: string, code: string | null) => invoke<ReceiptCheck>('verify_receipt', { receipt, code }),
   /** A day's receipts by method with the cash expected (date null: today at the school). */
