@@ -66,6 +66,13 @@ test('every day is made a school day, so a register can be taken today', async (
       timeoutMsg: 'the school days are saved',
     });
   }
+  // A teacher who takes rolls.
+  await type(browser, '#staff-new-name', 'Grace Wanjiku');
+  await type(browser, '#staff-new-role', 'Class teacher');
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => (await textsOf(browser, '[data-testid="staff-row"]')).some((t) => t.includes('Grace Wanjiku')), {
+    timeoutMsg: 'the teacher is on the staff list',
+  });
 });
 
 test('a register is taken from the keyboard and saved', async () => {
@@ -167,6 +174,8 @@ test('the saved register reloads, and a changed mark is saved as a change', asyn
   assert.match(await (await browser.$('#roll-title')).getText(), /Grade 5 B/);
   assert.equal(await browser.execute(() => document.querySelector('#roll-class').selectedOptions[0].textContent), 'Grade 5 B');
   await waitForCodes(expected, 'the unsaved change is still there');
+  // This time the class teacher is named as taking the roll.
+  await (await shown(browser, '#roll-taken-by')).selectByVisibleText('Grace Wanjiku');
   await (await browser.$('[data-testid="roll-save"]')).click();
   const saved = await browser.$('[data-testid="roll-saved"]');
   await browser.waitUntil(async () => (await saved.getText()).includes('Saved: 0 marked, 1 changed'), {
@@ -185,6 +194,7 @@ test('the saved register reloads, and a changed mark is saved as a change', asyn
   });
   const [now, before] = await textsOf(browser, '[data-testid="roll-history-row"]');
   assert.match(now, /^E/);
+  assert.match(now, /Grace Wanjiku/, 'who gave the new mark');
   assert.match(before, /^P/);
   assert.match(await history.getText(), /this PC/);
   await screenshot(browser, '31-roll-call-history');

@@ -53,6 +53,9 @@ pub enum Command {
     /// Take and read attendance.
     #[command(subcommand)]
     Attendance(AttendanceCommand),
+    /// Staff (who take rolls and check in with their cards).
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Fee heads, structures, payments, balances and reversals.
     #[command(subcommand)]
     Fees(FeesCommand),
@@ -200,6 +203,20 @@ pub enum FeeStructureCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Add a staff member.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// "Teacher", "Driver"...
+        #[arg(long, default_value = "")]
+        role: String,
+    },
+    /// List the staff.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AttendanceCommand {
     /// Take a class's roll: the students named are absent, late or on leave; everyone else
     /// in the class is present. Marking again updates the marks.
@@ -222,6 +239,9 @@ pub enum AttendanceCommand {
         /// Admission numbers of students on leave (excused), comma-separated.
         #[arg(long, value_delimiter = ',', value_name = "ADM,...")]
         excused: Vec<String>,
+        /// The staff member taking the roll (by name), kept in each mark's history.
+        #[arg(long, value_name = "NAME")]
+        taken_by: Option<String>,
     },
     /// Show a class's roll for a date.
     Show {

@@ -19,7 +19,27 @@ pub fn run(store: &Store, cmd: &AttendanceCommand, as_json: bool) -> Result<()> 
             absent,
             late,
             excused,
-        } => mark(store, class, date, session, absent, late, excused, as_json),
+            taken_by,
+        } => {
+            let taken_by = match taken_by {
+                Some(name) => Some(
+                    rollbook_core::staff::list(store)?
+                        .into_iter()
+                        .find(|s| s.active && s.name.eq_ignore_ascii_case(name.trim()))
+                        .map(|s| s.id)
+                        .ok_or_else(|| {
+                            Error::validation(
+                                "--taken-by",
+                                format!("There is no staff member called \"{}\"", name.trim()),
+                            )
+                        })?,
+                ),
+                None => None,
+            };
+            mark(
+                store, class, date, session, absent, late, excused, taken_by, as_json,
+            )
+        }
         AttendanceCommand::Show {
             class,
             date,
@@ -98,6 +118,7 @@ fn mark(
     absent: &[String],
     late: &[String],
     excused: &[String],
+    taken_by: Option<Id>,
     as_json: bool,
 ) -> Result<()> {
     let class = find_class(store, class)?;
@@ -189,6 +210,7 @@ fn mark(
             date: date.to_owned(),
             session: roll.session.clone(),
             marks,
+            taken_by,
         },
     )
     .map_err(|e| name_student(e, &roll.entries))?;

@@ -11,8 +11,8 @@ use rollbook_core::years::{self, TermInput, YearInput};
 use rollbook_core::{Error, ErrorCode, Result, Store, paths, search};
 
 use crate::args::{
-    ClassCommand, Cli, Command, ExportCommand, InitArgs, StudentAddArgs, StudentCommand,
-    TermCommand, YearCommand,
+    ClassCommand, Cli, Command, ExportCommand, InitArgs, StaffCommand, StudentAddArgs,
+    StudentCommand, TermCommand, YearCommand,
 };
 use crate::output::{json, table};
 
@@ -238,6 +238,35 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Export(cmd) => export(&store, cmd, cli.json),
         Command::Import(args) => crate::import::run(&store, args, cli.json),
         Command::Attendance(cmd) => crate::attendance::run(&store, cmd, cli.json),
+        Command::Staff(StaffCommand::Add { name, role }) => {
+            let s = rollbook_core::staff::create(
+                &store,
+                &rollbook_core::staff::StaffInput {
+                    name: name.clone(),
+                    role: role.clone(),
+                    active: true,
+                },
+            )?;
+            done(cli.json, &s, &format!("Added {} to the staff", s.name))
+        }
+        Command::Staff(StaffCommand::List) => {
+            let list = rollbook_core::staff::list(&store)?;
+            if cli.json {
+                return json(&list);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.name.clone(),
+                        s.role.clone(),
+                        if s.active { "" } else { "inactive" }.into(),
+                    ]
+                })
+                .collect();
+            table(&["NAME", "ROLE", ""], &rows);
+            Ok(())
+        }
         Command::Fees(cmd) => crate::fees::run(&store, cmd, cli.json),
     }
 }

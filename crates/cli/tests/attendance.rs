@@ -75,7 +75,19 @@ fn a_roll_is_marked_shown_and_remarked_without_duplicates() {
     );
     assert_eq!(roll["entries"][2]["late_minutes"], 10);
 
-    // Bela turns up: marking again changes her mark and leaves everyone else's.
+    // Bela turns up: marking again (by a teacher on the staff list) changes her mark and
+    // leaves everyone else's.
+    ok(
+        dir,
+        &[
+            "staff",
+            "add",
+            "--name",
+            "Meera Pillai",
+            "--role",
+            "Teacher",
+        ],
+    );
     let again = json(
         dir,
         &[
@@ -87,6 +99,8 @@ fn a_roll_is_marked_shown_and_remarked_without_duplicates() {
             "2026-11-18",
             "--late",
             "A3:10",
+            "--taken-by",
+            "meera pillai",
             "--json",
         ],
     );

@@ -115,6 +115,7 @@ fn roll(class: Id, date: NaiveDate, students: &[Id], offset: usize, day: usize) 
                 }
             })
             .collect(),
+        taken_by: None,
     }
 }
 

@@ -362,6 +362,7 @@ fn the_monthly_attendance_register_survives_libreoffice() {
                 date: date.into(),
                 session: String::new(),
                 marks,
+                taken_by: None,
             },
         )
         .unwrap();

@@ -196,8 +196,8 @@ export function countMarks(roll: Roll, draft: Draft): Counts {
   return out;
 }
 
-/** What saving sends: the marks that changed, in roll order. */
-export function rollInput(roll: Roll, draft: Draft): RollInput {
+/** What saving sends: the marks that changed, in roll order, and who took the roll. */
+export function rollInput(roll: Roll, draft: Draft, takenBy: string | null = null): RollInput {
   const marks = roll.entries
     .filter((e) => markChanged(e, draft[e.student_id]))
     .flatMap((e) => {
@@ -208,7 +208,22 @@ export function rollInput(roll: Roll, draft: Draft): RollInput {
       if (m.reason) mark.reason = m.reason;
       return [mark];
     });
-  return { class_id: roll.class.id, date: roll.date, session: roll.session, marks };
+  const input: RollInput = { class_id: roll.class.id, date: roll.date, session: roll.session, marks };
+  if (takenBy) input.taken_by = takenBy;
+  return input;
+}
+
+const TAKEN_BY_KEY = 'rollbook.roll-taken-by';
+
+/** The staff member last chosen as taking rolls on this PC, if still on the list. */
+export function loadTakenBy(staffIds: string[], storage: Pick<Storage, 'getItem'> = localStorage): string {
+  const id = storage.getItem(TAKEN_BY_KEY) ?? '';
+  return staffIds.includes(id) ? id : '';
+}
+
+export function saveTakenBy(id: string, storage: Pick<Storage, 'setItem' | 'removeItem'> = localStorage): void {
+  if (id) storage.setItem(TAKEN_BY_KEY, id);
+  else storage.removeItem(TAKEN_BY_KEY);
 }
 
 /**

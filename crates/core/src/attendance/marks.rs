@@ -44,6 +44,10 @@ pub struct RollInput {
     #[serde(default)]
     pub session: String,
     pub marks: Vec<MarkInput>,
+    /// The staff member taking the roll: kept with each mark and in its history.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub taken_by: Option<Id>,
 }
 
 /// What saving a roll did.
@@ -100,6 +104,8 @@ pub(crate) struct NewMark<'a> {
     pub late_minutes: Option<u32>,
     pub reason: &'a str,
     pub source: Source,
+    /// Who set it (the staff member who took the roll); empty for a card scan.
+    pub by: &'a str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +150,7 @@ pub(crate) fn put_mark(w: &mut Writer<'_>, m: &NewMark<'_>) -> Result<Outcome> {
     }
     let now = now_utc();
     let device_id = w.device_id();
-    let marked_by = "";
+    let marked_by = m.by;
     let update = MarkUpdate {
         code: m.code,
         late_minutes: m.late_minutes,
@@ -314,6 +320,18 @@ pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
         let session = load_settings(w.conn())?.check_session(&input.session)?;
         let codes = codes_by_letter(w.conn())?;
         let members = class_members(w.conn(), input.class_id)?;
+        let by = match input.taken_by {
+            Some(id) => match crate::staff::load(w.conn(), id)? {
+                Some(s) if s.active => s.name,
+                _ => {
+                    return Err(Error::validation(
+                        "taken_by",
+                        "The staff member taking the roll is not on the staff list",
+                    ));
+                }
+            },
+            None => String::new(),
+        };
         let mut problems = Problems::default();
         let mut checked = Vec::with_capacity(input.marks.len());
         let mut seen = HashMap::new();
@@ -353,6 +371,7 @@ pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
                     late_minutes: *late_minutes,
                     reason,
                     source: Source::Roll,
+                    by: &by,
                 },
             )?;
             match outcome {

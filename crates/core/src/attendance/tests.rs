@@ -44,6 +44,7 @@ fn roll(class_id: Id, date: &str, marks: Vec<MarkInput>) -> RollInput {
         date: date.into(),
         session: String::new(),
         marks,
+        taken_by: None,
     }
 }
 
@@ -456,4 +457,46 @@ fn schools_with_morning_and_afternoon_rolls_mark_each_session_once() {
     )
     .unwrap_err();
     assert_eq!(err.details.len(), 3);
+}
+
+#[test]
+fn the_history_says_who_took_each_roll() {
+    let (_dir, store, class, ids) = school();
+    let meera = crate::staff::create(
+        &store,
+        &crate::staff::StaffInput {
+            name: "Meera Pillai".into(),
+            role: "Teacher".into(),
+            active: true,
+        },
+    )
+    .unwrap();
+    let ravi = crate::staff::create(
+        &store,
+        &crate::staff::StaffInput {
+            name: "Ravi Menon".into(),
+            role: "Teacher".into(),
+            active: true,
+        },
+    )
+    .unwrap();
+    let mut first = roll(class, MON, vec![mark(ids[0], "A")]);
+    first.taken_by = Some(meera.id);
+    save_roll(&store, &first).unwrap();
+    let mut second = roll(class, MON, vec![mark(ids[0], "P")]);
+    second.taken_by = Some(ravi.id);
+    save_roll(&store, &second).unwrap();
+    let h = history(&store, ids[0], MON, "").unwrap();
+    let who: Vec<(&str, &str)> = h
+        .iter()
+        .map(|c| (c.code.as_str(), c.marked_by.as_str()))
+        .collect();
+    assert_eq!(who, [("P", "Ravi Menon"), ("A", "Meera Pillai")]);
+
+    let mut stranger = roll(class, TUE, vec![mark(ids[0], "P")]);
+    stranger.taken_by = Some(Id::new());
+    assert_eq!(
+        save_roll(&store, &stranger).unwrap_err().field.as_deref(),
+        Some("taken_by")
+    );
 }

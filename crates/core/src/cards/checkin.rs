@@ -153,6 +153,7 @@ fn student(
             late_minutes: late,
             reason: "",
             source: Source::Scan,
+            by: "",
         },
     )?;
     Ok(CheckIn {

@@ -84,6 +84,7 @@ fn a_student_marked_absent_who_then_arrives_is_marked_late_with_the_absence_in_h
                 late_minutes: None,
                 reason: None,
             }],
+            taken_by: None,
         },
     )
     .unwrap();

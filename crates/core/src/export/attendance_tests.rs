@@ -138,6 +138,7 @@ fn roll(store: &Store, class_id: Id, date: &str, session: &str, marks: Vec<MarkI
             date: date.into(),
             session: session.into(),
             marks,
+            taken_by: None,
         },
     )
     .unwrap();

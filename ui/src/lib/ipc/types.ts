@@ -357,7 +357,11 @@ date: string,
 /**
  * A session key (`day`, `am`, `pm`, `p1`...); blank for the first of the day.
  */
-session: string, marks: Array<MarkInput>, };
+session: string, marks: Array<MarkInput>, 
+/**
+ * The staff member taking the roll: kept with each mark and in its history.
+ */
+taken_by?: Id, };
 
 export type RollSaved = { 
 /**
