@@ -53,6 +53,20 @@ pub enum Command {
     /// Take and read attendance.
     #[command(subcommand)]
     Attendance(AttendanceCommand),
+    /// Back up the database now, or list the backups.
+    Backup {
+        /// The folder to write to (default: the folder chosen for this installation).
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        /// List the backups instead of taking one.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Restore the database from a backup; the current one is kept aside. Close the app first.
+    Restore {
+        /// The backup file (.rbk).
+        file: PathBuf,
+    },
     /// Staff (who take rolls and check in with their cards).
     #[command(subcommand)]
     Staff(StaffCommand),

@@ -18,6 +18,24 @@ use crate::output::{json, table};
 
 pub fn run(cli: &Cli) -> Result<()> {
     let dir = paths::data_dir(cli.data_dir.clone())?;
+    // Restoring replaces the database file: it runs with the store closed.
+    if let Command::Restore { file } = &cli.command {
+        let kept = rollbook_core::backup::restore(&dir, file)?;
+        let message = match &kept {
+            Some(p) => format!(
+                "Restored {}; the database it replaced is kept as {}",
+                file.display(),
+                p.display()
+            ),
+            None => format!("Restored {}", file.display()),
+        };
+        let store = Store::open(&dir)?;
+        return done(
+            cli.json,
+            &serde_json::json!({ "restored": file.display().to_string(), "kept_aside": kept, "schema_version": store.schema_version()? }),
+            &message,
+        );
+    }
     let store = Store::open(&dir)?;
     match &cli.command {
         Command::Init(a) => init(&store, a, cli.json),
@@ -248,6 +266,41 @@ pub fn run(cli: &Cli) -> Result<()> {
                 },
             )?;
             done(cli.json, &s, &format!("Added {} to the staff", s.name))
+        }
+        Command::Restore { .. } => Err(Error::internal("restore runs before the store opens")),
+        Command::Backup { to, list } => {
+            let folder = match to {
+                Some(t) => t.clone(),
+                None => rollbook_core::backup::folder(&store)?,
+            };
+            if *list {
+                let all = rollbook_core::backup::list(&folder)?;
+                if cli.json {
+                    return json(&all);
+                }
+                let rows: Vec<Vec<String>> = all
+                    .iter()
+                    .map(|b| {
+                        vec![
+                            b.taken_at.clone(),
+                            format!("{} KB", b.size_bytes / 1024),
+                            b.path.display().to_string(),
+                        ]
+                    })
+                    .collect();
+                table(&["TAKEN (UTC)", "SIZE", "FILE"], &rows);
+                return Ok(());
+            }
+            let b = rollbook_core::backup::back_up(&store, &folder)?;
+            done(
+                cli.json,
+                &b,
+                &format!(
+                    "Backed up to {} ({} KB)",
+                    b.path.display(),
+                    b.size_bytes / 1024
+                ),
+            )
         }
         Command::Staff(StaffCommand::List) => {
             let list = rollbook_core::staff::list(&store)?;

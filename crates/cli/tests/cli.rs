@@ -225,3 +225,55 @@ fn the_data_folder_can_come_from_the_environment() {
     );
     assert!(dir.path().join("rollbook.db").exists());
 }
+
+#[test]
+fn a_backup_is_taken_listed_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let usb = dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    school(&data);
+    ok(
+        &data,
+        &["student", "add", "--admission-no", "A-1", "--given", "Asha"],
+    );
+    let taken = json(&data, &["backup", "--to", usb.to_str().unwrap(), "--json"]);
+    let file = taken["path"].as_str().unwrap().to_owned();
+    assert!(file.ends_with(".rbk"), "{file}");
+    let listed = json(
+        &data,
+        &["backup", "--to", usb.to_str().unwrap(), "--list", "--json"],
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    ok(
+        &data,
+        &["student", "add", "--admission-no", "A-2", "--given", "Bela"],
+    );
+    let restored = json(&data, &["restore", &file, "--json"]);
+    assert!(
+        restored["kept_aside"]
+            .as_str()
+            .unwrap()
+            .contains("before-restore")
+    );
+    let students = json(&data, &["student", "list", "--json"]);
+    assert_eq!(
+        students.as_array().unwrap().len(),
+        1,
+        "the database as it was backed up"
+    );
+
+    let junk = dir.path().join("junk.rbk");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let out = rollbook(&data, &["restore", junk.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert_eq!(
+        json(&data, &["student", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing changed"
+    );
+}

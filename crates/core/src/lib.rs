@@ -3,6 +3,7 @@
 //! shell and the CLI are thin layers over these functions.
 
 pub mod attendance;
+pub mod backup;
 pub mod calendar;
 pub mod cards;
 pub mod classes;

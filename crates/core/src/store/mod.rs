@@ -30,7 +30,7 @@ pub const MIN_SQLITE_VERSION: i32 = 3_051_003;
 
 /// `PRAGMA application_id` of a Rollbook database ("RBK1"), so a foreign SQLite file is
 /// refused rather than migrated.
-const APPLICATION_ID: i32 = 0x5242_4B31;
+pub(crate) const APPLICATION_ID: i32 = 0x5242_4B31;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -38,6 +38,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// statements (the student, guardians, links, outbox, search index, import history); the
 /// default of 16 would evict them on every row of an import and parse each one again.
 const STATEMENT_CACHE: usize = 128;
+
+/// The schema version this build writes.
+pub(crate) fn latest_schema() -> usize {
+    migrations::latest()
+}
 
 #[derive(Debug)]
 pub struct Store {

@@ -1,0 +1,187 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::*;
+use crate::students::{self, StudentFilter, StudentInput};
+use crate::testing::{new_store, set_up_school};
+
+fn add(store: &Store, adm: &str) {
+    students::create(
+        store,
+        &StudentInput {
+            admission_no: adm.into(),
+            given_name: "Asha".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+fn count(store: &Store) -> usize {
+    students::list(store, &StudentFilter::default())
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    add(&store, "A-1");
+    add(&store, "A-2");
+    let folder = dir.path().join("elsewhere");
+    let b = back_up(&store, &folder).unwrap();
+    assert!(b.path.starts_with(&folder));
+    assert_eq!(b.path.extension().and_then(|e| e.to_str()), Some("rbk"));
+    verify(&b.path).unwrap();
+    assert_eq!(list(&folder).unwrap(), [b.clone()]);
+
+    // Later work, then a restore: the backup's two students come back; the later
+    // database is kept aside, whole.
+    add(&store, "A-3");
+    drop(store);
+    let kept = restore(dir.path(), &b.path).unwrap().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(count(&store), 2);
+    assert!(store.doctor().unwrap().ok);
+    let aside_dir = tempfile::tempdir().unwrap();
+    fs::copy(&kept, aside_dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(
+        count(&Store::open(aside_dir.path()).unwrap()),
+        3,
+        "nothing is lost"
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_not_restored_and_nothing_changes() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    add(&store, "A-1");
+    drop(store);
+    let junk = dir.path().join("junk.rbk");
+    fs::write(&junk, b"SQLite format 3\0 but not really").unwrap();
+    let err = restore(dir.path(), &junk).unwrap_err();
+    assert_eq!(err.code, ErrorCode::DatabaseCorrupt);
+    let other = dir.path().join("other.rbk");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    assert!(
+        restore(dir.path(), &other)
+            .unwrap_err()
+            .message
+            .contains("not a Rollbook database")
+    );
+    assert_eq!(count(&Store::open(dir.path()).unwrap()), 1);
+}
+
+/// The restore drill: back up while a writer is busy, restore, and compare.
+#[test]
+fn a_backup_taken_while_a_writer_works_is_a_consistent_snapshot() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    let store = Arc::new(store);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, stop) = (store.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                add(&store, &format!("W-{n}"));
+                n += 1;
+            }
+            n
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let folder = dir.path().join("backups");
+    let b = back_up(&store, &folder).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    stop.store(true, Ordering::Relaxed);
+    let written = writer.join().unwrap();
+
+    let restored_dir = tempfile::tempdir().unwrap();
+    restore(restored_dir.path(), &b.path).unwrap();
+    let restored = Store::open(restored_dir.path()).unwrap();
+    assert!(restored.doctor().unwrap().ok);
+    let in_backup = count(&restored);
+    assert!(
+        in_backup > 0 && in_backup < written,
+        "{in_backup} of {written}"
+    );
+    // Every student in the snapshot came with its outbox entry, and no entry without it.
+    let entries: i64 = restored
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM outbox WHERE record_type = 'student' AND op = 'insert'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(entries as usize, in_backup);
+}
+
+#[test]
+fn backups_are_kept_seven_daily_four_weekly_and_twelve_monthly() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    let folder = dir.path().join("backups");
+    let start = DateTime::parse_from_rfc3339("2025-01-01T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let mut now = start;
+    for day in 0..500 {
+        now = start + chrono::Duration::days(day);
+        back_up_at(&store, &folder, now).unwrap();
+    }
+    let kept = list(&folder).unwrap();
+    let ages: Vec<i64> = kept
+        .iter()
+        .map(|b| {
+            (now - DateTime::parse_from_rfc3339(&b.taken_at)
+                .unwrap()
+                .with_timezone(&Utc))
+            .num_days()
+        })
+        .collect();
+    assert_eq!(&ages[..7], [0, 1, 2, 3, 4, 5, 6], "the last seven days");
+    assert!(kept.len() <= 7 + 4 + 12, "{ages:?}");
+    assert!(
+        ages.iter().all(|a| *a < 366),
+        "nothing older than a year: {ages:?}"
+    );
+    assert!(
+        ages.iter().any(|a| *a > 300),
+        "a monthly backup from most of a year ago: {ages:?}"
+    );
+    assert!(
+        back_up_if_due(&store, &dir.path().join("fresh"))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        back_up_if_due(&store, &dir.path().join("fresh"))
+            .unwrap()
+            .is_none(),
+        "not due again the same day"
+    );
+}
+
+#[test]
+fn the_school_chooses_where_backups_go() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    assert_eq!(folder(&store).unwrap(), dir.path().join("backups"));
+    let usb = tempfile::tempdir().unwrap();
+    assert_eq!(set_folder(&store, Some(usb.path())).unwrap(), usb.path());
+    assert_eq!(folder(&store).unwrap(), usb.path());
+    let err = set_folder(&store, Some(&usb.path().join("missing"))).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("folder"));
+    assert_eq!(
+        set_folder(&store, None).unwrap(),
+        dir.path().join("backups")
+    );
+}
