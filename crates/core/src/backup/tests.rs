@@ -34,7 +34,7 @@ fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside(
     assert!(b.path.starts_with(&folder));
     assert_eq!(b.path.extension().and_then(|e| e.to_str()), Some("rbk"));
     verify(&b.path).unwrap();
-    assert_eq!(list(&folder).unwrap(), [b.clone()]);
+    assert_eq!(list(&folder).unwrap(), std::slice::from_ref(&b));
 
     // Later work, then a restore: the backup's two students come back; the later
     // database is kept aside, whole.
