@@ -89,6 +89,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         fees::print_receipt,
         fees::verify_receipt,
         fees::save_receipt_pdf,
+        backup::backup_status,
+        backup::set_backup_folder,
+        backup::back_up_now,
+        backup::restore_backup,
         fees::day_book,
         fees::close_cash,
         fees::defaulters,
@@ -101,6 +105,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 }
 
 mod attendance;
+mod backup;
 mod fees;
 mod files;
 

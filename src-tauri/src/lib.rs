@@ -21,6 +21,16 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 camera::allow_camera(&window);
             }
+            // The day's backup, when the last is older than a day, off the UI thread.
+            if let Ok(store) = app.state::<AppState>().store() {
+                std::thread::spawn(move || {
+                    let result = rollbook_core::backup::folder(&store)
+                        .and_then(|f| rollbook_core::backup::back_up_if_due(&store, &f));
+                    if let Err(e) = result {
+                        tracing::warn!(code = ?e.code, "the automatic backup failed: {}", e.message);
+                    }
+                });
+            }
             Ok(())
         })
         .run(tauri::generate_context!())

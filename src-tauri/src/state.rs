@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 use rollbook_core::import::Workbook;
@@ -10,8 +10,10 @@ use rollbook_core::{Error, Result, Store};
 
 pub struct AppState {
     /// The open store, or the error that stopped it opening (a damaged file, a database from
-    /// a newer version). The window still opens and shows that error on every screen.
-    store: std::result::Result<Arc<Store>, Error>,
+    /// a newer version). The window still opens and shows that error on every screen. A
+    /// restore swaps it.
+    store: RwLock<std::result::Result<Arc<Store>, Error>>,
+    data_dir: Option<PathBuf>,
     pub imports: Arc<Imports>,
 }
 
@@ -34,17 +36,65 @@ pub struct CachedFile {
 
 impl AppState {
     pub fn open(data_dir: Result<PathBuf>) -> Self {
+        let dir = data_dir.as_ref().ok().cloned();
         let store = data_dir.and_then(|dir| Store::open(&dir)).map(Arc::new);
         if let Err(e) = &store {
             tracing::error!(code = ?e.code, "store could not be opened: {}", e.message);
         }
         AppState {
-            store,
+            store: RwLock::new(store),
+            data_dir: dir,
             imports: Arc::default(),
         }
     }
 
     pub fn store(&self) -> Result<Arc<Store>> {
-        self.store.clone()
+        self.store.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Restores a backup: the store is closed (once the commands using it have finished),
+    /// the backup put in place by the core (which keeps the current database aside), and
+    /// the store opened again. Blocking: call it on the blocking pool.
+    pub fn restore(&self, backup: &std::path::Path) -> Result<Option<PathBuf>> {
+        let dir = self
+            .data_dir
+            .clone()
+            .ok_or_else(|| Error::internal("there is no data folder to restore into"))?;
+        let mut slot = self.store.write().unwrap_or_else(|p| p.into_inner());
+        let busy = Error::new(
+            rollbook_core::ErrorCode::Busy,
+            "Rollbook is restoring a backup; try again in a moment",
+        );
+        let current = std::mem::replace(&mut *slot, Err(busy));
+        if let Ok(store) = current {
+            // Commands already running hold their own reference; wait for them to finish.
+            let mut store = store;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            loop {
+                match Arc::try_unwrap(store) {
+                    Ok(s) => {
+                        drop(s);
+                        break;
+                    }
+                    Err(again) if std::time::Instant::now() < deadline => {
+                        store = again;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(again) => {
+                        *slot = Ok(again);
+                        return Err(Error::new(
+                            rollbook_core::ErrorCode::Busy,
+                            "Rollbook is still busy with other work; try the restore again",
+                        ));
+                    }
+                }
+            }
+        }
+        let kept = rollbook_core::backup::restore(&dir, backup);
+        // Whatever happened, open the store again (the old one if the restore refused).
+        *slot = Store::open(&dir).map(Arc::new);
+        let kept = kept?;
+        slot.as_ref().map_err(Clone::clone)?;
+        Ok(kept)
     }
 }

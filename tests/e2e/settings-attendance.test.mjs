@@ -280,3 +280,41 @@ test('the attendance reports show the class month and chronic absentees', async 
     delete window.__ROLLBOOK_E2E_SAVE_PATH__;
   });
 });
+
+test('a backup is taken, and restoring it brings the data back as it was', async () => {
+  await (await shown(browser, '[data-testid="nav-settings"]')).click();
+  await scrollTo('[data-testid="backup-section"]');
+  // The app took the day's backup when it started; a backup taken now is the day's newest
+  // (one a day is kept), listed first.
+  const newest = async () => (await textsOf(browser, '[data-testid="backup-row"]'))[0] ?? '';
+  const before = await newest();
+  await (await browser.$('[data-testid="backup-now"]')).click();
+  await browser.waitUntil(async () => (await newest()) !== before && (await newest()) !== '', {
+    timeoutMsg: 'the new backup is listed first',
+  });
+  await screenshot(browser, '36-settings-backups');
+
+  // A class added after the backup...
+  await (await shown(browser, '[data-testid="nav-classes"]')).click();
+  await (await shown(browser, '[data-testid="class-new"]')).click();
+  await type(browser, '#class-grade', '9');
+  await type(browser, '#class-section', 'Z');
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => (await rowsWith(browser, '[data-testid="class-row"]', 'Grade 9 Z')).length === 1, {
+    timeoutMsg: 'Grade 9 Z is added',
+  });
+
+  // ...is gone once the backup (the newest, listed first) is restored.
+  await (await shown(browser, '[data-testid="nav-settings"]')).click();
+  await scrollTo('[data-testid="backup-section"]');
+  await (await shown(browser, '[data-testid="backup-restore"]')).click();
+  await (await shown(browser, '[data-testid="backup-restore-confirm"]')).click();
+  await browser.waitUntil(async () => !(await browser.$('[data-testid="backup-restore-confirm"]').isExisting()), {
+    timeoutMsg: 'the restore finishes',
+  });
+  await (await shown(browser, '[data-testid="nav-classes"]')).click();
+  await browser.waitUntil(async () => (await rowsWith(browser, '[data-testid="class-row"]', 'Grade 5 B')).length === 1, {
+    timeoutMsg: 'the classes are listed again',
+  });
+  assert.equal((await rowsWith(browser, '[data-testid="class-row"]', 'Grade 9 Z')).length, 0, 'the later class is gone');
+});

@@ -127,6 +127,8 @@ fn declarations() -> Vec<String> {
         core::fees::Defaulter,
         core::fees::ClassCollection,
         core::fees::Collection,
+        core::backup::BackupInfo,
+        core::backup::BackupStatus,
     ]
 }
 

@@ -262,6 +262,58 @@ fn a_payment_is_taken_and_reversed_over_ipc() {
     );
 }
 
+/// Settings' backup section: a backup taken and listed, then restored while the app runs,
+/// with the store reopened on the restored file.
+#[test]
+fn a_backup_is_taken_and_restored_over_ipc() {
+    let h = app();
+    setup(&h);
+    call(
+        &h,
+        "create_class",
+        json!({ "input": { "name": "Grade 5 B" } }),
+    )
+    .unwrap();
+    let taken = call(&h, "back_up_now", json!({})).unwrap();
+    let status = call(&h, "backup_status", json!({})).unwrap();
+    assert_eq!(status["backups"].as_array().unwrap().len(), 1);
+    assert_eq!(status["backups"][0]["path"], taken["path"]);
+    call(
+        &h,
+        "create_class",
+        json!({ "input": { "name": "Grade 6 A" } }),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&h, "list_classes", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let kept = call(&h, "restore_backup", json!({ "path": taken["path"] })).unwrap();
+    assert!(kept.as_str().unwrap().contains("before-restore"));
+    let classes = call(&h, "list_classes", json!({})).unwrap();
+    assert_eq!(
+        classes.as_array().unwrap().len(),
+        1,
+        "the store is the backup's now"
+    );
+    let refused = call(&h, "restore_backup", json!({ "path": "/nonexistent.rbk" })).unwrap_err();
+    assert_eq!(refused["code"], "database_corrupt");
+    assert_eq!(
+        call(&h, "list_classes", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "still open"
+    );
+}
+
 #[test]
 fn validation_errors_cross_ipc_with_their_code_and_fields() {
     let h = app();

@@ -39,6 +39,14 @@ export async function chooseSaveAs(defaultPath: string, name: string, extension:
   return path || null;
 }
 
+/** Asks for a folder (where backups go): its path, or null when the dialog was closed. */
+export async function chooseFolder(): Promise<string | null> {
+  const hook = window.__ROLLBOOK_E2E_IMPORT_PATH__;
+  if (typeof hook === 'string') return hook;
+  const picked = await open({ multiple: false, directory: true });
+  return typeof picked === 'string' ? picked : null;
+}
+
 export type DropHandlers = {
   /** Files dropped on the window. */
   drop(paths: string[]): void;

@@ -30,6 +30,24 @@ pub struct BackupInfo {
     pub size_bytes: u64,
 }
 
+/// The backup folder and the backups in it, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupStatus {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub folder: PathBuf,
+    pub backups: Vec<BackupInfo>,
+}
+
+/// Where backups go and which are there.
+pub fn status(store: &Store) -> Result<BackupStatus> {
+    let folder = folder(store)?;
+    Ok(BackupStatus {
+        backups: list(&folder)?,
+        folder,
+    })
+}
+
 /// The default backup folder: `backups` in the data folder. Schools choose another (an
 /// external disk, a synced folder) so a lost PC does not take its backups with it.
 pub fn default_folder(store: &Store) -> PathBuf {

@@ -4,6 +4,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AcademicYear,
+  BackupInfo,
+  BackupStatus,
   Applied,
   CashClosing,
   Collection,
@@ -92,6 +94,14 @@ export const api = {
   removeSchoolLogo: () => invoke<void>('remove_school_logo'),
   /** The logo as base64 PNG, or null. */
   getSchoolLogo: () => invoke<string | null>('get_school_logo'),
+
+  /** Where backups go and the backups there, newest first. */
+  backupStatus: () => invoke<BackupStatus>('backup_status'),
+  /** Chooses the backup folder (null: the default in the data folder). */
+  setBackupFolder: (folder: string | null) => invoke<BackupStatus>('set_backup_folder', { folder }),
+  backUpNow: () => invoke<BackupInfo>('back_up_now'),
+  /** Restores a backup; resolves to where the replaced database was kept (or null). */
+  restoreBackup: (path: string) => invoke<string | null>('restore_backup', { path }),
 
   listYears: () => invoke<YearWithTerms[]>('list_years'),
   addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),

@@ -761,3 +761,11 @@ collected: bigint,
 percent_bp?: bigint, };
 
 export type Collection = { term_id: Id, term_name: string, classes: Array<ClassCollection>, total: ClassCollection, currency_symbol: string, minor_units: number, };
+
+export type BackupInfo = { path: string, 
+/**
+ * When the snapshot was taken (RFC 3339, UTC).
+ */
+taken_at: string, size_bytes: bigint, };
+
+export type BackupStatus = { folder: string, backups: Array<BackupInfo>, };
