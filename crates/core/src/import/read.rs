@@ -19,6 +19,10 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_ROWS: u32 = 200_000;
 /// Columns read per sheet; cells to the right are ignored, and said so.
 pub const MAX_COLUMNS: u32 = 256;
+/// The most an xlsx's shared strings may hold once decompressed. The spreadsheet reader
+/// loads them whole, so a small file that inflates to gigabytes (a zip bomb) is refused
+/// before it is read. A 200,000-row class list needs a few tens of MB.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One cell's value, as the importer needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +249,7 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
             })?;
         return Ok(("ods", read_ranges(Sheets::Ods(sheets))?));
     }
+    check_shared_strings(bytes)?;
     match calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) {
         Ok(book) => {
             let macro_enabled = bytes
@@ -265,6 +270,36 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
             }
         }
     }
+}
+
+/// Refuses an xlsx whose shared strings inflate beyond [`MAX_SHARED_STRINGS_BYTES`], by
+/// decompressing them into nothing and counting (the size the archive declares can lie).
+/// Files the zip reader cannot open are left to calamine, which says what is wrong.
+fn check_shared_strings(bytes: &[u8]) -> Result<()> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in names {
+        let Ok(entry) = archive.by_name(&name) else {
+            continue;
+        };
+        let mut limited = std::io::Read::take(entry, MAX_SHARED_STRINGS_BYTES + 1);
+        let inflated = std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0);
+        if inflated > MAX_SHARED_STRINGS_BYTES {
+            return Err(refuse(format!(
+                "The file's text inflates to more than {} MB when opened, far more than a class \
+                 list holds: it is damaged or made to exhaust memory. Open it in Excel or \
+                 LibreOffice and save it again as .xlsx.",
+                MAX_SHARED_STRINGS_BYTES / 1024 / 1024
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_cfb(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {

@@ -733,3 +733,48 @@ fn a_workbook_with_a_chart_sheet_reads_its_worksheets() {
     let names: Vec<&str> = read.file().sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Students"]);
 }
+
+#[test]
+fn a_small_file_whose_text_inflates_to_gigabytes_is_refused_before_it_is_read() {
+    use std::io::Write;
+    // A valid xlsx from the writer, with its shared strings swapped for a part that
+    // inflates past the cap while the file stays small.
+    let good = xlsx(
+        &[
+            vec![V::T("Adm No"), V::T("Name")],
+            vec![V::T("1"), V::T("Asha")],
+        ],
+        false,
+    );
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        out.start_file(name.as_str(), deflate).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let chunk = vec![b' '; 1024 * 1024];
+            for _ in 0..=crate::import::read::MAX_SHARED_STRINGS_BYTES / chunk.len() as u64 {
+                out.write_all(&chunk).unwrap();
+            }
+        } else {
+            std::io::copy(&mut entry, &mut out).unwrap();
+        }
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(
+        bomb.len() < 4 * 1024 * 1024,
+        "the file itself is small: {}",
+        bomb.len()
+    );
+    let err = read_bytes(&bomb, "list.xlsx").unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnreadableFile);
+    assert!(
+        err.message.contains("inflates to more than 256 MB"),
+        "{}",
+        err.message
+    );
+}
