@@ -134,3 +134,28 @@ fn the_student_register_re_imports_to_the_same_data_directly_and_through_libreof
     assert!(!again.committed);
     assert_eq!(again.unchanged, 3);
 }
+
+/// A class list with one stray cell at the sheet's last row and column, saved by LibreOffice
+/// as xls (read: the stray cell is ignored) and ods (refused with a message saying why;
+/// the reader's own limit keeps memory bounded).
+#[test]
+fn a_stray_far_cell_costs_nothing_in_xls_and_is_explained_in_ods() {
+    let work = tempfile::tempdir().unwrap();
+    let profile = work.path().join("profile");
+    let xlsx = work.path().join("far.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Adm No").unwrap();
+    ws.write_string(0, 1, "Student Name").unwrap();
+    ws.write_string(1, 0, "A-1").unwrap();
+    ws.write_string(1, 1, "Asha Rao").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&xlsx).unwrap();
+
+    let xls = common::convert(&xlsx, "xls", &work.path().join("xls"), &profile);
+    let book = import::read_path(&xls).unwrap();
+    assert!(book.file().sheets[0].rows >= 2);
+    let ods = common::convert(&xlsx, "ods", &work.path().join("ods"), &profile);
+    let err = import::read_path(&ods).unwrap_err();
+    assert!(err.message.contains("stray cell"), "{}", err.message);
+}

@@ -245,6 +245,11 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
         let sheets = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
             .map_err(|e| match e {
                 calamine::OdsError::Password => password_protected(),
+                e if e.to_string().contains("Cell limit exceeded") => refuse(
+                    "A sheet of this OpenDocument file reaches far beyond its data (a stray cell \
+                     far down or to the right). Delete the stray cell, or save the file as .xlsx, \
+                     and import it again.",
+                ),
                 e => refuse(format!("The OpenDocument file could not be read: {e}")),
             })?;
         return Ok(("ods", read_ranges(Sheets::Ods(sheets))?));
