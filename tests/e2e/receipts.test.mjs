@@ -6,10 +6,8 @@
 // Wanjiru Kamau (GV-0042).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openApp, shown, type, screenshot, textsOf } from './session.mjs';
+import { readFileSync } from 'node:fs';
+import { asPrinted, focusedId, openApp, savedThroughDialog, screenshot, shown, textsOf, type, typeKeys, waitFocus } from './session.mjs';
 
 let browser;
 
@@ -24,20 +22,9 @@ after(async () => {
 
 /** The first receipt taken: its number and verification code, checked at the end. */
 let first = { no: '', code: '' };
-const focusedId = () => browser.execute(() => document.activeElement?.id ?? '');
 const focusedTestId = () => browser.execute(() => document.activeElement?.getAttribute('data-testid') ?? '');
 
-async function waitFocus(id, message) {
-  await browser.waitUntil(async () => (await focusedId()) === id, {
-    timeoutMsg: `${message} (the focus is on "${await focusedId()}")`,
-  });
-}
 
-/** Types `text` one key at a time (`browser.keys` holds every key down together, so a repeated
- * character would be pressed once). */
-async function typeKeys(text) {
-  for (const ch of text) await browser.keys(ch);
-}
 
 async function textOf(selector) {
   return (await shown(browser, selector)).getText();
@@ -53,33 +40,11 @@ async function waitText(selector, pattern, message) {
   );
 }
 
-/** Applies the page's print rules on screen (as the attendance test does) while `fn` runs. */
-async function asPrinted(fn) {
-  await browser.execute(() => {
-    const style = document.createElement('style');
-    style.id = 'e2e-print-view';
-    document.head.appendChild(style);
-    for (const sheet of [...document.styleSheets]) {
-      if (sheet.ownerNode === style) continue;
-      for (const rule of [...sheet.cssRules]) {
-        if (rule instanceof CSSMediaRule && rule.media.mediaText.includes('print')) {
-          for (const inner of [...rule.cssRules]) style.sheet.insertRule(inner.cssText, style.sheet.cssRules.length);
-        }
-      }
-    }
-    window.scrollTo(0, 0);
-  });
-  try {
-    await fn();
-  } finally {
-    await browser.execute(() => document.getElementById('e2e-print-view')?.remove());
-  }
-}
 
 test('a fee head and the class fee for the first term are set up and applied', async () => {
   await (await shown(browser, '[data-testid="nav-fees"]')).click();
   await shown(browser, '[data-testid="fee-counter"]');
-  await waitFocus('fee-search', 'the counter opens with the cursor in its search box');
+  await waitFocus(browser, 'fee-search', 'the counter opens with the cursor in its search box');
 
   await (await shown(browser, '[data-testid="fees-tab-setup"]')).click();
   await shown(browser, '[data-testid="fee-setup"]');
@@ -103,8 +68,8 @@ test('a fee head and the class fee for the first term are set up and applied', a
 
 test('a payment is taken from the keyboard and its receipt is ready to print', async () => {
   await (await shown(browser, '[data-testid="fees-tab-counter"]')).click();
-  await waitFocus('fee-search', 'the counter tab puts the cursor in the search');
-  await typeKeys('Wanjiru');
+  await waitFocus(browser, 'fee-search', 'the counter tab puts the cursor in the search');
+  await typeKeys(browser, 'Wanjiru');
   await browser.keys('Enter');
   await waitText('[data-testid="fee-balance"]', /1,500\.00/, 'Enter picks Wanjiru and shows what she owes');
   assert.match(await textOf('[data-testid="fee-student"]'), /Wanjiru Kamau/);
@@ -114,7 +79,7 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   assert.match(dues, /1,500\.00/);
 
   // The amount owed is filled in and selected: typing replaces it.
-  await waitFocus('fee-amount', 'the amount box has the cursor');
+  await waitFocus(browser, 'fee-amount', 'the amount box has the cursor');
   const amount = await browser.execute(() => {
     const el = document.getElementById('fee-amount');
     return { value: el.value, start: el.selectionStart, end: el.selectionEnd };
@@ -122,7 +87,7 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   assert.deepEqual(amount, { value: '1500.00', start: 0, end: 7 }, 'the whole amount due, selected');
   await screenshot(browser, '11-fees-counter');
 
-  await typeKeys('500');
+  await typeKeys(browser, '500');
   await browser.keys('Enter');
   const receipt = await shown(browser, '[data-testid="receipt"]');
   await browser.waitUntil(async () => (await focusedTestId()) === 'receipt-print', {
@@ -147,7 +112,7 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   await browser.keys('a');
   await browser.waitUntil(async () => (await receipt.getAttribute('data-layout')) === 'a5', { timeoutMsg: 'A chooses A5' });
   await screenshot(browser, '12-receipt-a5');
-  await asPrinted(async () => {
+  await asPrinted(browser, async () => {
     for (const hidden of ['.nav', '.topbar', '[data-testid="fee-counter"]', '[data-testid="receipt-print"]']) {
       assert.equal(await (await browser.$(hidden)).isDisplayed(), false, `${hidden} does not print`);
     }
@@ -160,24 +125,16 @@ test('a payment is taken from the keyboard and its receipt is ready to print', a
   const pageRule = await browser.execute(() => document.getElementById('receipt-page')?.textContent ?? '');
   assert.match(pageRule, /size: 80mm \d+mm/, 'the roll is as long as the receipt');
   await screenshot(browser, '14-receipt-80mm');
-  await asPrinted(() => screenshot(browser, '15-receipt-80mm-print'));
+  await asPrinted(browser, () => screenshot(browser, '15-receipt-80mm-print'));
 
   // S saves it as a PDF where the save dialog says.
-  const pdf = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'receipt.pdf');
-  await browser.execute((p) => {
-    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
-  }, pdf);
-  await browser.keys('s');
-  await browser.waitUntil(async () => existsSync(pdf) && statSync(pdf).size > 0, { timeoutMsg: 'the PDF is written' });
+  const pdf = await savedThroughDialog(browser, 'receipt.pdf', () => browser.keys('s'));
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-', 'a PDF file');
-  await browser.execute(() => {
-    delete window.__ROLLBOOK_E2E_SAVE_PATH__;
-  });
 
   // Esc closes; the cursor is back in the search box, empty, for the next parent.
   await browser.keys('Escape');
   await browser.waitUntil(async () => !(await browser.$('[data-testid="receipt"]').isExisting()), { timeoutMsg: 'Esc closes the receipt' });
-  await waitFocus('fee-search', 'the cursor is back in the search box');
+  await waitFocus(browser, 'fee-search', 'the cursor is back in the search box');
   assert.equal(await (await browser.$('#fee-search')).getValue(), '', 'the search box is cleared');
   await waitText('[data-testid="fee-balance"]', /1,000\.00/, 'the balance shown is what is left');
 });
@@ -201,11 +158,11 @@ test('a reprint from the statement is marked DUPLICATE, and a reversal voids the
 
   // A reversal needs a reason.
   await (await browser.$(`${payment} [data-testid="fee-reverse"]`)).click();
-  await waitFocus('fee-reverse-reason', 'the reason box has the cursor');
+  await waitFocus(browser, 'fee-reverse-reason', 'the reason box has the cursor');
   await browser.keys('Enter');
   await shown(browser, '#fee-reverse-reason-error');
   assert.equal(await (await browser.$('#fee-reverse-reason')).getAttribute('aria-invalid'), 'true');
-  await typeKeys('Cheque bounced');
+  await typeKeys(browser, 'Cheque bounced');
   await browser.keys('Enter');
   await browser.waitUntil(async () => (await textsOf(browser, '[data-testid="fee-statement-row"]')).length === 3, {
     timeoutMsg: 'the reversal is on the statement',
@@ -226,38 +183,32 @@ test('a reprint from the statement is marked DUPLICATE, and a reversal voids the
   });
 
   // The statement is saved as Excel where the save dialog says.
-  const out = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'statement.xlsx');
-  await browser.execute((p) => {
-    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
-  }, out);
-  await (await browser.$('[data-testid="fee-statement-export"]')).click();
-  await browser.waitUntil(async () => existsSync(out) && statSync(out).size > 0, { timeoutMsg: 'the statement is written' });
+  const out = await savedThroughDialog(browser, 'statement.xlsx', async () =>
+    (await browser.$('[data-testid="fee-statement-export"]')).click(),
+  );
   assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
-  await browser.execute(() => {
-    delete window.__ROLLBOOK_E2E_SAVE_PATH__;
-  });
 });
 
 test('mistakes are shown at the fields and nothing is taken', async () => {
   await (await shown(browser, '#fee-search')).click();
-  await typeKeys('GV-0042');
+  await typeKeys(browser, 'GV-0042');
   await browser.waitUntil(async () => (await textsOf(browser, '[data-testid="fee-hit"]')).some((t) => t.includes('Wanjiru Kamau')), {
     timeoutMsg: 'the admission number (with its dash) lists the student',
   });
   await screenshot(browser, '18-fees-search');
   await browser.keys('Enter');
-  await waitFocus('fee-amount', 'the admission number finds the student');
-  await typeKeys('999999');
+  await waitFocus(browser, 'fee-amount', 'the admission number finds the student');
+  await typeKeys(browser, '999999');
   await browser.keys('Enter');
   await waitText('#fee-amount-error', /more than/, 'paying more than is owed is refused at the amount');
   assert.equal(await (await browser.$('#fee-amount')).getAttribute('aria-invalid'), 'true');
-  await waitFocus('fee-amount', 'the cursor goes to the field with the problem');
+  await waitFocus(browser, 'fee-amount', 'the cursor goes to the field with the problem');
 
   // Q (in the amount box) is a cheque: its number and bank are asked for.
   await browser.keys(['Control', 'a']);
-  await typeKeys('100');
+  await typeKeys(browser, '100');
   await browser.keys('q');
-  await waitFocus('fee-reference', 'a cheque asks for its number next');
+  await waitFocus(browser, 'fee-reference', 'a cheque asks for its number next');
   assert.equal(await (await browser.$('#fee-method')).getValue(), 'cheque');
   await browser.keys('Enter');
   await waitText('#fee-reference-error', /cheque number/i, 'the cheque number is asked for at its field');
@@ -266,7 +217,7 @@ test('mistakes are shown at the fields and nothing is taken', async () => {
   await screenshot(browser, '18-fees-field-errors');
   await waitText('[data-testid="fee-balance"]', /1,500\.00/, 'nothing was taken');
   await browser.keys('Escape');
-  await waitFocus('fee-search', 'Esc goes back to the search');
+  await waitFocus(browser, 'fee-search', 'Esc goes back to the search');
 });
 
 test('a late fine and a concession show in the dues and the balance', async () => {
@@ -292,9 +243,9 @@ test('a late fine and a concession show in the dues and the balance', async () =
   await waitText('[data-testid="fee-applied"]', /Charged \d+ students?/, 'the new head is charged');
 
   await (await shown(browser, '#fee-conc-search')).click();
-  await typeKeys('Wanjiru');
+  await typeKeys(browser, 'Wanjiru');
   await browser.keys('Enter');
-  await waitFocus('fee-conc-head', 'picking the student moves on to the head');
+  await waitFocus(browser, 'fee-conc-head', 'picking the student moves on to the head');
   await (await browser.$('#fee-conc-head')).selectByVisibleText('Tuition');
   await type(browser, '#fee-conc-value', '10');
   await type(browser, '#fee-conc-reason', 'Sibling');
@@ -304,10 +255,10 @@ test('a late fine and a concession show in the dues and the balance', async () =
   await screenshot(browser, '18-fees-setup-concession');
 
   await (await shown(browser, '[data-testid="fees-tab-counter"]')).click();
-  await waitFocus('fee-search', 'back at the counter');
-  await typeKeys('Wanjiru');
+  await waitFocus(browser, 'fee-search', 'back at the counter');
+  await typeKeys(browser, 'Wanjiru');
   await browser.keys('Enter');
-  await waitFocus('fee-amount', 'Wanjiru is picked');
+  await waitFocus(browser, 'fee-amount', 'Wanjiru is picked');
   const exam = (await textsOf(browser, '[data-testid="fee-due"]')).find((t) => t.includes('Exam'));
   assert.ok(exam, 'the Exam due is listed');
   const days = Number(/(\d+) days?/.exec(exam)?.[1] ?? 0);
@@ -327,8 +278,8 @@ test('a late fine and a concession show in the dues and the balance', async () =
 
 test('a receipt is checked against the ledger by its number and code', async () => {
   await (await shown(browser, '[data-testid="fees-tab-verify"]')).click();
-  await waitFocus('verify-receipt', 'the receipt box has the cursor');
-  await typeKeys(first.no);
+  await waitFocus(browser, 'verify-receipt', 'the receipt box has the cursor');
+  await typeKeys(browser, first.no);
   await type(browser, '#verify-code', first.code);
   await browser.keys('Enter');
   // The first payment was reversed above: the ledger says its receipt is void.

@@ -5,10 +5,8 @@
 // students, a class fee applied and payments taken today at the counter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openApp, shown, type, screenshot, textsOf } from './session.mjs';
+import { readFileSync } from 'node:fs';
+import { asPrinted, focusedId, openApp, savedThroughDialog, screenshot, shown, textsOf, type, typeKeys, waitFocus } from './session.mjs';
 
 let browser;
 
@@ -21,18 +19,8 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-const focusedId = () => browser.execute(() => document.activeElement?.id ?? '');
 
-async function waitFocus(id, message) {
-  await browser.waitUntil(async () => (await focusedId()) === id, {
-    timeoutMsg: `${message} (the focus is on "${await focusedId()}")`,
-  });
-}
 
-/** One key at a time (`browser.keys` holds every key down together). */
-async function typeKeys(text) {
-  for (const ch of text) await browser.keys(ch);
-}
 
 /** "1,250.50" (KES: 2 minor digits) → 125050, exactly; "-20.00" → -2000. */
 function minorOf(text) {
@@ -76,28 +64,6 @@ async function receiptRows() {
   );
 }
 
-/** Applies the page's print rules on screen while `fn` runs (as the receipts test does). */
-async function asPrinted(fn) {
-  await browser.execute(() => {
-    const style = document.createElement('style');
-    style.id = 'e2e-print-view';
-    document.head.appendChild(style);
-    for (const sheet of [...document.styleSheets]) {
-      if (sheet.ownerNode === style) continue;
-      for (const rule of [...sheet.cssRules]) {
-        if (rule instanceof CSSMediaRule && rule.media.mediaText.includes('print')) {
-          for (const inner of [...rule.cssRules]) style.sheet.insertRule(inner.cssText, style.sheet.cssRules.length);
-        }
-      }
-    }
-    window.scrollTo(0, 0);
-  });
-  try {
-    await fn();
-  } finally {
-    await browser.execute(() => document.getElementById('e2e-print-view')?.remove());
-  }
-}
 
 test('the day book lists today’s receipts and the cash expected', async () => {
   await openReports();
@@ -108,12 +74,12 @@ test('the day book lists today’s receipts and the cash expected', async () => 
   // has something to count.
   if ((await cashExpected()) <= 0) {
     await (await shown(browser, '[data-testid="fees-tab-counter"]')).click();
-    await waitFocus('fee-search', 'the counter puts the cursor in its search');
-    await typeKeys('Wanjiru');
+    await waitFocus(browser, 'fee-search', 'the counter puts the cursor in its search');
+    await typeKeys(browser, 'Wanjiru');
     await browser.keys('Enter');
-    await waitFocus('fee-amount', 'Enter picks the student');
+    await waitFocus(browser, 'fee-amount', 'Enter picks the student');
     await browser.keys(['Control', 'a']);
-    await typeKeys('250');
+    await typeKeys(browser, '250');
     await browser.keys('Enter');
     await shown(browser, '[data-testid="receipt"]');
     await browser.keys('Escape');
@@ -186,7 +152,7 @@ test('closing the cash short by 20.00 says so, in red, and is listed', async () 
   await (await browser.$('#cash-counted')).clearValue();
   await screenshot(browser, '41-fees-cash-closed');
 
-  await asPrinted(async () => {
+  await asPrinted(browser, async () => {
     for (const hidden of ['.nav', '.topbar', '[data-testid="fee-report-daybook"]', '[data-testid="daybook-print"]', '#cash-counted', '[data-testid="fees-tab-reports"]']) {
       assert.equal(await (await browser.$(hidden)).isDisplayed(), false, `${hidden} does not print`);
     }
@@ -237,7 +203,7 @@ test('the defaulters are those owing past a due date, or none', async () => {
     assert.deepEqual(days, [...days].sort((a, b) => b - a), 'the longest overdue first');
   }
   await screenshot(browser, '43-fees-defaulters');
-  await asPrinted(async () => {
+  await asPrinted(browser, async () => {
     assert.equal(await (await browser.$('#defaulters-class')).isDisplayed(), false, 'the class filter does not print');
     await screenshot(browser, '44-fees-defaulters-print');
   });
@@ -286,23 +252,14 @@ test('collection shows a chart per class and the totals', async () => {
   // The pointer off the chart, so no tooltip hides the bars.
   await browser.action('pointer').move({ x: 5, y: 5 }).perform();
   await screenshot(browser, '45-fees-collection');
-  await asPrinted(() => screenshot(browser, '46-fees-collection-print'));
+  await asPrinted(browser, () => screenshot(browser, '46-fees-collection-print'));
 });
 
 test('the day book is saved as Excel where the save dialog says', async () => {
   await (await shown(browser, '[data-testid="fee-report-daybook"]')).click();
   await shown(browser, '[data-testid="daybook-receipts"]');
-  const out = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'daybook.xlsx');
-  await browser.execute((p) => {
-    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
-  }, out);
-  try {
-    await (await browser.$('[data-testid="daybook-export"]')).click();
-    await browser.waitUntil(async () => existsSync(out) && statSync(out).size > 0, { timeoutMsg: 'the day book is written' });
-    assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
-  } finally {
-    await browser.execute(() => {
-      delete window.__ROLLBOOK_E2E_SAVE_PATH__;
-    });
-  }
+  const out = await savedThroughDialog(browser, 'daybook.xlsx', async () =>
+    (await browser.$('[data-testid="daybook-export"]')).click(),
+  );
+  assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
 });

@@ -3,10 +3,10 @@
 // foundation and import made "Green Valley School", class "Grade 5 B" and its students.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, shown, type, screenshot, rowsWith, textsOf } from './session.mjs';
+import { openApp, rowsWith, savedThroughDialog, screenshot, shown, textsOf, type } from './session.mjs';
 
 let browser;
 
@@ -267,18 +267,10 @@ test('the attendance reports show the class month and chronic absentees', async 
   await screenshot(browser, '29-attendance-reports-next-month');
 
   // The month's register is saved as Excel where the save dialog says.
-  const out = join(mkdtempSync(join(tmpdir(), 'rollbook-e2e-')), 'register.xlsx');
-  await browser.execute((p) => {
-    window.__ROLLBOOK_E2E_SAVE_PATH__ = p;
-  }, out);
-  await (await browser.$('[data-testid="report-export-register"]')).click();
-  await browser.waitUntil(async () => existsSync(out) && statSync(out).size > 0, {
-    timeoutMsg: 'the register is written',
-  });
+  const out = await savedThroughDialog(browser, 'register.xlsx', async () =>
+    (await browser.$('[data-testid="report-export-register"]')).click(),
+  );
   assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
-  await browser.execute(() => {
-    delete window.__ROLLBOOK_E2E_SAVE_PATH__;
-  });
 });
 
 test('a backup is taken, and restoring it brings the data back as it was', async () => {
