@@ -273,6 +273,22 @@ test('the attendance reports show the class month and chronic absentees', async 
   assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
 });
 
+test('the cashier at the fee counter is printed on the receipt', async () => {
+  await (await shown(browser, '[data-testid="nav-fees"]')).click();
+  await (await shown(browser, '[data-testid="fees-tab-counter"]')).click();
+  await (await shown(browser, '#fee-cashier')).selectByVisibleText('Joseph Kiprono');
+  await type(browser, '#fee-search', 'Wanjiru');
+  await browser.keys('Enter');
+  await shown(browser, '[data-testid="fee-balance"]');
+  await type(browser, '#fee-amount', '10');
+  await browser.keys('Enter');
+  const receipt = await shown(browser, '[data-testid="receipt"]');
+  await browser.waitUntil(async () => (await receipt.getText()).includes('Joseph Kiprono'), {
+    timeoutMsg: 'the receipt names the cashier',
+  });
+  await browser.keys('Escape');
+});
+
 test('a backup is taken, and restoring it brings the data back as it was', async () => {
   await (await shown(browser, '[data-testid="nav-settings"]')).click();
   await scrollTo('[data-testid="backup-section"]');

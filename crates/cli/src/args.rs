@@ -123,6 +123,9 @@ pub enum FeesCommand {
         /// The cheque's bank.
         #[arg(long, default_value = "")]
         bank: String,
+        /// The staff member taking the money (by name), printed as the cashier.
+        #[arg(long, value_name = "NAME")]
+        cashier: Option<String>,
     },
     /// A student's dues by term and head, and the balance.
     Balance {
@@ -162,6 +165,9 @@ pub enum FeesCommand {
         counted: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// Close one cashier's drawer (by name) rather than the whole day's cash.
+        #[arg(long, value_name = "NAME")]
+        cashier: Option<String>,
     },
     /// Reverse a payment (the receipt stays, void).
     Reverse {
@@ -169,6 +175,9 @@ pub enum FeesCommand {
         receipt: String,
         #[arg(long)]
         reason: String,
+        /// The staff member reversing it (by name).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
     },
 }
 

@@ -155,6 +155,7 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
             method,
             reference,
             bank,
+            cashier,
         } => {
             let method = PaymentMethod::parse(method).ok_or_else(|| {
                 Error::validation(
@@ -174,12 +175,14 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
                     bank: bank.clone(),
                     allocations: vec![],
                     dues: vec![],
+                    cashier: find_staff(store, cashier.as_deref(), "--cashier")?,
                 },
             )
             .map_err(flags)?;
             if as_json {
                 return json(&serde_json::json!({
                     "receipt_no": r.receipt_no,
+                    "cashier": r.cashier,
                     "amount": r.amount,
                     "amount_text": r.amount_text,
                     "balance_after": r.balance_after,
@@ -317,8 +320,16 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
             date,
             counted,
             note,
+            cashier,
         } => {
-            let c = fees::close_cash(store, date.as_deref(), counted, note).map_err(flags)?;
+            let c = fees::close_cash(
+                store,
+                date.as_deref(),
+                counted,
+                note,
+                find_staff(store, cashier.as_deref(), "--cashier")?,
+            )
+            .map_err(flags)?;
             let d = minor_digits(store)?;
             done(
                 as_json,
@@ -332,12 +343,17 @@ pub fn run(store: &Store, cmd: &FeesCommand, as_json: bool) -> Result<()> {
                 ),
             )
         }
-        FeesCommand::Reverse { receipt, reason } => {
+        FeesCommand::Reverse {
+            receipt,
+            reason,
+            by,
+        } => {
             let e = fees::reverse(
                 store,
                 &ReversalInput {
                     receipt_no: receipt.clone(),
                     reason: reason.clone(),
+                    by: find_staff(store, by.as_deref(), "--by")?,
                 },
             )
             .map_err(flags)?;
@@ -428,6 +444,24 @@ pub(crate) fn find_term(store: &Store, name: &str) -> Result<Id> {
                 "--term",
                 format!(
                     "The current year has no term called \"{}\" (see `rollbook year list`)",
+                    name.trim()
+                ),
+            )
+        })
+}
+
+/// The active staff member called `name`, for the flag `flag`.
+fn find_staff(store: &Store, name: Option<&str>, flag: &str) -> Result<Option<Id>> {
+    let Some(name) = name else { return Ok(None) };
+    rollbook_core::staff::list(store)?
+        .into_iter()
+        .find(|s| s.active && s.name.eq_ignore_ascii_case(name.trim()))
+        .map(|s| Some(s.id))
+        .ok_or_else(|| {
+            Error::validation(
+                flag,
+                format!(
+                    "There is no staff member called \"{}\" (see `rollbook staff list`)",
                     name.trim()
                 ),
             )

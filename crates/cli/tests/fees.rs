@@ -59,6 +59,17 @@ fn a_class_is_charged_paid_and_a_payment_reversed() {
         (Some(2), Some(4))
     );
 
+    ok(
+        dir,
+        &[
+            "staff",
+            "add",
+            "--name",
+            "Joy Achieng",
+            "--role",
+            "Accounts",
+        ],
+    );
     let paid = json(
         dir,
         &[
@@ -70,11 +81,14 @@ fn a_class_is_charged_paid_and_a_payment_reversed() {
             "1000",
             "--method",
             "cash",
+            "--cashier",
+            "joy achieng",
             "--json",
         ],
     );
     let receipt = paid["receipt_no"].as_str().unwrap().to_owned();
     assert!(receipt.ends_with("-000001"), "{receipt}");
+    assert_eq!(paid["cashier"], "Joy Achieng");
     assert_eq!(paid["balance_after"], 75_000);
 
     let second = json(

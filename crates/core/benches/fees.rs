@@ -239,6 +239,7 @@ fn main() -> Result<()> {
                 bank: String::new(),
                 allocations: vec![],
                 dues: vec![],
+                cashier: None,
             },
         )?;
         pays.push(t.elapsed());

@@ -105,6 +105,7 @@ fn a_receipt_pdf_is_one_a5_page_with_the_receipts_content() {
             bank: "State Bank".into(),
             allocations: vec![],
             dues: vec![],
+            cashier: None,
         },
     )
     .unwrap();

@@ -122,6 +122,7 @@ fn declarations() -> Vec<String> {
         core::fees::DayBookLine,
         core::fees::DayBookReversal,
         core::fees::MethodTotal,
+        core::fees::CashierCash,
         core::fees::CashClosing,
         core::fees::DayBook,
         core::fees::Defaulter,

@@ -123,9 +123,10 @@ pub async fn close_cash(
     date: Option<String>,
     counted: String,
     note: String,
+    cashier: Option<Id>,
 ) -> Result<CashClosing> {
     with_store(state, move |s| {
-        fees::close_cash(s, date.as_deref(), &counted, &note)
+        fees::close_cash(s, date.as_deref(), &counted, &note, cashier)
     })
     .await
 }

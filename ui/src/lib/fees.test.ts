@@ -144,6 +144,8 @@ describe('picking the dues a payment is for', () => {
     ]);
     expect(owed).toBe(70_000n);
     expect(buildPayment('s1', blankPayment('700'), refs).dues).toEqual(refs);
+    expect(buildPayment('s1', blankPayment('700'), refs, 'staff-7').cashier).toBe('staff-7');
+    expect(buildPayment('s1', blankPayment('700'))).not.toHaveProperty('cashier');
   });
 
   it('leaves out a ticked due that is already paid', () => {

@@ -131,7 +131,7 @@ export function blankPayment(amount = ''): PaymentForm {
  * bank only when the method asks for them (a cheque number left over from a method changed
  * back to cash is not sent), and the dues the clerk picked (none: the oldest dues first).
  */
-export function buildPayment(studentId: string, form: PaymentForm, dues: DueRef[] = []): PaymentInput {
+export function buildPayment(studentId: string, form: PaymentForm, dues: DueRef[] = [], cashier = ''): PaymentInput {
   const info = methodInfo(form.method);
   return {
     student_id: studentId,
@@ -141,8 +141,12 @@ export function buildPayment(studentId: string, form: PaymentForm, dues: DueRef[
     bank: info.needsBank ? form.bank.trim() : '',
     allocations: [],
     dues,
+    ...(cashier ? { cashier } : {}),
   };
 }
+
+/** Where the counter remembers who is at it on this PC. */
+export const CASHIER_KEY = 'rollbook.cashier';
 
 /** A due's key in the counter's picked set. */
 export function dueKey(due: Pick<Due, 'term_id' | 'head_id'>): string {

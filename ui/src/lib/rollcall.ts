@@ -2,6 +2,7 @@
 // roll), finding a student by roll number or name, toggling absent/present, "all present",
 // counting, and the RollInput that saving sends (only the marks that changed).
 import type { Code, CodeKind, DayKind, Roll, RollEntry, RollInput } from './ipc/types';
+import { loadRemembered, saveRemembered, type Storage } from './remembered';
 
 /** A student's mark on screen; `code` is null while they are not marked. */
 export type DraftMark = { code: string | null; late_minutes?: number; reason: string };
@@ -213,17 +214,15 @@ export function rollInput(roll: Roll, draft: Draft, takenBy: string | null = nul
   return input;
 }
 
-const TAKEN_BY_KEY = 'rollbook.roll-taken-by';
+export const TAKEN_BY_KEY = 'rollbook.roll-taken-by';
 
 /** The staff member last chosen as taking rolls on this PC, if still on the list. */
-export function loadTakenBy(staffIds: string[], storage: Pick<Storage, 'getItem'> = localStorage): string {
-  const id = storage.getItem(TAKEN_BY_KEY) ?? '';
-  return staffIds.includes(id) ? id : '';
+export function loadTakenBy(staffIds: string[], storage?: Pick<Storage, 'getItem'>): string {
+  return loadRemembered(TAKEN_BY_KEY, staffIds, storage);
 }
 
-export function saveTakenBy(id: string, storage: Pick<Storage, 'setItem' | 'removeItem'> = localStorage): void {
-  if (id) storage.setItem(TAKEN_BY_KEY, id);
-  else storage.removeItem(TAKEN_BY_KEY);
+export function saveTakenBy(id: string, storage?: Pick<Storage, 'setItem' | 'removeItem'>): void {
+  saveRemembered(TAKEN_BY_KEY, id, storage);
 }
 
 /**

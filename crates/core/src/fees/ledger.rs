@@ -90,6 +90,8 @@ pub(crate) struct NewEntry {
     pub reason: String,
     pub allocations: Vec<Allocation>,
     pub entry_date: Option<NaiveDate>,
+    /// Who made it (the cashier); part of the hashed content.
+    pub created_by: String,
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -175,7 +177,7 @@ pub(crate) fn append(w: &mut Writer<'_>, new: NewEntry) -> Result<LedgerEntry> {
         allocations: new.allocations,
         entry_date,
         created_at: now_utc(),
-        created_by: String::new(),
+        created_by: new.created_by,
         prev_hash,
         hash: String::new(),
     };

@@ -29,8 +29,8 @@ pub use payments::{AllocationInput, DueRef, PaymentInput, ReversalInput, pay, re
 pub use pdf::receipt_pdf;
 pub use receipts::{Receipt, ReceiptCheck, ReceiptLine, receipt, receipt_prefix, verify_receipt};
 pub use reports::{
-    CashClosing, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal, Defaulter,
-    MethodTotal, close_cash, collection, day_book, defaulters,
+    CashClosing, CashierCash, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal,
+    Defaulter, MethodTotal, close_cash, collection, day_book, defaulters,
 };
 pub(crate) use setup::on_join_class;
 pub use setup::{

@@ -52,6 +52,10 @@ pub struct PaymentInput {
     /// `allocations`): the oldest dues of all first.
     #[serde(default)]
     pub dues: Vec<DueRef>,
+    /// The staff member taking the money, printed on the receipt as the cashier.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub cashier: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +63,10 @@ pub struct PaymentInput {
 pub struct ReversalInput {
     pub receipt_no: String,
     pub reason: String,
+    /// The staff member reversing it.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub by: Option<Id>,
 }
 
 /// Takes a payment and returns its receipt (the original print).
@@ -105,6 +113,7 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
         p.finish()?;
         let amount = amount.ok_or_else(|| Error::internal("validated amount missing"))?;
         let today = school_today(w.conn())?;
+        let cashier = super::setup::staff_name(w.conn(), input.cashier, "cashier")?;
         let acc = account(w.conn(), input.student_id, today)?;
 
         // The late fines accrued to today become entries before anything is paid.
@@ -123,6 +132,7 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
                         d.due_date.map(|x| x.to_string()).unwrap_or_default()
                     ),
                     entry_date: Some(today),
+                    created_by: cashier.clone(),
                     ..Default::default()
                 },
             )?;
@@ -253,6 +263,7 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
                 bank,
                 allocations,
                 entry_date: Some(today),
+                created_by: cashier,
                 ..Default::default()
             },
         )?;
@@ -293,6 +304,7 @@ pub fn reverse(store: &Store, input: &ReversalInput) -> Result<LedgerEntry> {
             ));
         }
         let today = school_today(w.conn())?;
+        let by = super::setup::staff_name(w.conn(), input.by, "by")?;
         append(
             w,
             NewEntry {
@@ -303,6 +315,7 @@ pub fn reverse(store: &Store, input: &ReversalInput) -> Result<LedgerEntry> {
                 reason,
                 allocations: payment.allocations.clone(),
                 entry_date: Some(today),
+                created_by: by,
                 ..Default::default()
             },
         )

@@ -41,6 +41,19 @@ pub struct DayBookReversal {
     pub method: PaymentMethod,
     pub amount: i64,
     pub reason: String,
+    /// Who reversed it.
+    pub by: String,
+}
+
+/// One cashier's cash for the day: what their drawer should hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CashierCash {
+    /// The cashier's name; empty for payments taken without one.
+    pub cashier: String,
+    pub receipts: u32,
+    /// Cash receipts not void, less cash they gave back for earlier days' receipts.
+    pub cash_expected: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,6 +91,8 @@ pub struct DayBook {
     /// The cash the drawer should hold: cash receipts not void, less cash given back for
     /// earlier days' receipts reversed today.
     pub cash_expected: i64,
+    /// The same per cashier, for closing each drawer.
+    pub by_cashier: Vec<CashierCash>,
     pub closings: Vec<CashClosing>,
     pub currency_symbol: String,
     pub minor_units: u8,
@@ -121,7 +136,7 @@ pub(crate) fn day_book_on(c: &Connection, date: NaiveDate) -> Result<DayBook> {
         .collect::<rusqlite::Result<_>>()?;
     let reversals: Vec<DayBookReversal> = c
         .prepare(
-            "SELECT p.receipt_no, p.entry_date, p.method, r.amount, r.reason
+            "SELECT p.receipt_no, p.entry_date, p.method, r.amount, r.reason, r.created_by
              FROM ledger_entries r JOIN ledger_entries p ON p.id = r.reverses
              WHERE r.kind = 'reversal' AND r.entry_date = ?1 AND p.entry_date <> ?1
              ORDER BY r.created_at",
@@ -134,6 +149,7 @@ pub(crate) fn day_book_on(c: &Connection, date: NaiveDate) -> Result<DayBook> {
                 method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Cash),
                 amount: r.get(3)?,
                 reason: r.get(4)?,
+                by: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -181,6 +197,32 @@ pub(crate) fn day_book_on(c: &Connection, date: NaiveDate) -> Result<DayBook> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut by_cashier: Vec<CashierCash> = Vec::new();
+    fn drawer<'a>(all: &'a mut Vec<CashierCash>, name: &str) -> &'a mut CashierCash {
+        let i = match all.iter().position(|c| c.cashier == name) {
+            Some(i) => i,
+            None => {
+                all.push(CashierCash {
+                    cashier: name.to_owned(),
+                    receipts: 0,
+                    cash_expected: 0,
+                });
+                all.len() - 1
+            }
+        };
+        &mut all[i]
+    }
+    for line in receipts.iter().filter(|l| !l.void) {
+        let d = drawer(&mut by_cashier, &line.cashier);
+        d.receipts += 1;
+        if line.method == PaymentMethod::Cash {
+            d.cash_expected += line.amount;
+        }
+    }
+    for r in reversals.iter().filter(|r| r.method == PaymentMethod::Cash) {
+        drawer(&mut by_cashier, &r.by).cash_expected -= r.amount;
+    }
+    by_cashier.sort_by(|a, b| a.cashier.cmp(&b.cashier));
     Ok(DayBook {
         date,
         receipts,
@@ -188,6 +230,7 @@ pub(crate) fn day_book_on(c: &Connection, date: NaiveDate) -> Result<DayBook> {
         by_method,
         total,
         cash_expected: cash_in - cash_out,
+        by_cashier,
         closings,
         currency_symbol: school.currency_symbol,
         minor_units: school.currency_minor_units,
@@ -199,26 +242,37 @@ pub fn day_book(store: &Store, date: Option<&str>) -> Result<DayBook> {
     store.read(|c| day_book_on(c, the_date(c, date)?))
 }
 
-/// Records the cash counted at the end of a day against what the day book expects.
+/// Records the cash counted at the end of a day against what the day book expects: for one
+/// cashier's drawer when `cashier` is given, else for the whole day.
 pub fn close_cash(
     store: &Store,
     date: Option<&str>,
     counted: &str,
     note: &str,
+    cashier: Option<Id>,
 ) -> Result<CashClosing> {
     store.write(|w| {
         let date = the_date(w.conn(), date)?;
+        let closed_by = super::setup::staff_name(w.conn(), cashier, "cashier")?;
         let school = crate::school::require(w.conn())?;
         let counted = parse_amount("counted", counted, school.currency_minor_units)?;
         let note = crate::text::clean(note);
         if note.chars().count() > 200 {
             return Err(Error::validation("note", "The note is longer than 200 characters"));
         }
-        let expected = day_book_on(w.conn(), date)?.cash_expected;
+        let book = day_book_on(w.conn(), date)?;
+        let expected = if cashier.is_some() {
+            book.by_cashier
+                .iter()
+                .find(|c| c.cashier == closed_by)
+                .map_or(0, |c| c.cash_expected)
+        } else {
+            book.cash_expected
+        };
         let closing = CashClosing {
             id: Id::new(),
             date,
-            closed_by: String::new(),
+            closed_by,
             expected,
             counted,
             difference: counted - expected,

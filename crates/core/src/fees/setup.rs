@@ -690,3 +690,18 @@ pub fn add_concession(store: &Store, input: &ConcessionInput) -> Result<Concessi
         Ok(concession)
     })
 }
+
+/// The name of the active staff member `id` (the cashier), for the ledger; `field` names the
+/// input when the id is not on the staff list.
+pub(crate) fn staff_name(c: &Connection, id: Option<Id>, field: &str) -> Result<String> {
+    match id {
+        None => Ok(String::new()),
+        Some(id) => match crate::staff::load(c, id)? {
+            Some(s) if s.active => Ok(s.name),
+            _ => Err(Error::validation(
+                field,
+                "That person is not on the staff list",
+            )),
+        },
+    }
+}

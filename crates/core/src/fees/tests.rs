@@ -101,6 +101,7 @@ fn cash(student: Id, amount: &str) -> PaymentInput {
         bank: String::new(),
         allocations: vec![],
         dues: vec![],
+        cashier: None,
     }
 }
 
@@ -396,6 +397,7 @@ fn payments_are_never_changed_or_deleted_and_reversals_net_to_zero() {
         &ReversalInput {
             receipt_no: r.receipt_no.clone(),
             reason: "".into(),
+            by: None,
         },
     )
     .unwrap_err();
@@ -405,6 +407,7 @@ fn payments_are_never_changed_or_deleted_and_reversals_net_to_zero() {
         &ReversalInput {
             receipt_no: r.receipt_no.to_lowercase(),
             reason: "Cheque bounced".into(),
+            by: None,
         },
     )
     .unwrap();
@@ -420,6 +423,7 @@ fn payments_are_never_changed_or_deleted_and_reversals_net_to_zero() {
         &ReversalInput {
             receipt_no: r.receipt_no.clone(),
             reason: "again".into(),
+            by: None,
         },
     )
     .unwrap_err();
@@ -441,6 +445,7 @@ fn payments_are_never_changed_or_deleted_and_reversals_net_to_zero() {
         &ReversalInput {
             receipt_no: "NOPE".into(),
             reason: "x".into(),
+            by: None,
         },
     )
     .unwrap_err();
@@ -623,7 +628,7 @@ mod property {
                     }
                     Op::Reverse { nth } => {
                         if let Some(no) = receipts.get(nth) {
-                            let result = reverse(&s.store, &ReversalInput { receipt_no: no.clone(), reason: "test".into() });
+                            let result = reverse(&s.store, &ReversalInput { receipt_no: no.clone(), reason: "test".into(), by: None });
                             if let Err(e) = result { prop_assert_eq!(e.code, ErrorCode::Conflict); }
                         }
                     }
@@ -667,6 +672,7 @@ fn the_day_book_totals_receipts_by_method_and_closing_finds_the_difference() {
         &ReversalInput {
             receipt_no: r2.receipt_no.clone(),
             reason: "Wrong student".into(),
+            by: None,
         },
     )
     .unwrap();
@@ -690,7 +696,7 @@ fn the_day_book_totals_receipts_by_method_and_closing_finds_the_difference() {
     assert_eq!(book.total, 220_000, "the void receipt is not counted");
     assert_eq!(book.cash_expected, 50_000);
 
-    let closing = close_cash(&s.store, None, "480", "a torn note").unwrap();
+    let closing = close_cash(&s.store, None, "480", "a torn note", None).unwrap();
     assert_eq!(
         (closing.expected, closing.counted, closing.difference),
         (50_000, 48_000, -2_000)
@@ -812,6 +818,7 @@ fn a_receipt_is_checked_against_the_ledger_by_its_qr_or_its_code() {
         &ReversalInput {
             receipt_no: r.receipt_no.clone(),
             reason: "Bounced".into(),
+            by: None,
         },
     )
     .unwrap();
@@ -832,4 +839,63 @@ fn the_school_logo_is_on_the_receipt_when_there_is_one() {
     crate::school::set_logo(&s.store, &png.into_inner()).unwrap();
     let again = receipt(&s.store, &r.receipt_no).unwrap();
     assert!(again.logo_png.is_some_and(|b| !b.is_empty()));
+}
+
+#[test]
+fn each_cashier_is_named_on_their_receipts_and_closes_their_own_drawer() {
+    let s = school();
+    applied(&s);
+    let staff = |name: &str| {
+        crate::staff::create(
+            &s.store,
+            &crate::staff::StaffInput {
+                name: name.into(),
+                role: "Accounts".into(),
+                active: true,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let (joy, sam) = (staff("Joy Achieng"), staff("Sam Otieno"));
+    let mut p = cash(s.students[0], "500");
+    p.cashier = Some(joy);
+    let r = pay(&s.store, &p).unwrap();
+    assert_eq!(r.cashier, "Joy Achieng");
+    let mut p = cash(s.students[1], "300");
+    p.cashier = Some(sam);
+    pay(&s.store, &p).unwrap();
+    let mut p = cash(s.students[2], "200");
+    p.cashier = Some(sam);
+    p.method = PaymentMethod::Card;
+    pay(&s.store, &p).unwrap();
+
+    let book = day_book(&s.store, None).unwrap();
+    let drawers: Vec<(&str, u32, i64)> = book
+        .by_cashier
+        .iter()
+        .map(|c| (c.cashier.as_str(), c.receipts, c.cash_expected))
+        .collect();
+    assert_eq!(
+        drawers,
+        [("Joy Achieng", 1, 50_000), ("Sam Otieno", 2, 30_000)]
+    );
+    let closing = close_cash(&s.store, None, "300", "", Some(sam)).unwrap();
+    assert_eq!(
+        (
+            closing.closed_by.as_str(),
+            closing.expected,
+            closing.difference
+        ),
+        ("Sam Otieno", 30_000, 0)
+    );
+
+    let mut stranger = cash(s.students[0], "1");
+    stranger.cashier = Some(Id::new());
+    assert_eq!(
+        pay(&s.store, &stranger).unwrap_err().field.as_deref(),
+        Some("cashier")
+    );
+    // The cashier is part of what the entry's hash covers.
+    assert!(s.store.doctor().unwrap().ledger_breaks.is_empty());
 }

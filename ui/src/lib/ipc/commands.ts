@@ -216,8 +216,8 @@ export const api = {
   /** A day's receipts by method with the cash expected (date null: today at the school). */
   dayBook: (date: string | null) => invoke<DayBook>('day_book', { date }),
   /** Records the cash counted (as typed) against the day book's expected cash. */
-  closeCash: (date: string | null, counted: string, note: string) =>
-    invoke<CashClosing>('close_cash', { date, counted, note }),
+  closeCash: (date: string | null, counted: string, note: string, cashier: Id | null = null) =>
+    invoke<CashClosing>('close_cash', { date, counted, note, cashier }),
   /** Students owing past a due date: the amount overdue, not the total fees. */
   defaulters: (classId: Id | null) => invoke<Defaulter[]>('defaulters', { classId }),
   feeCollection: (termId: Id) => invoke<Collection>('fee_collection', { termId }),

@@ -642,9 +642,17 @@ allocations: Array<AllocationInput>,
  * The dues the clerk picked: the amount goes to these only, oldest first. Empty (and no
  * `allocations`): the oldest dues of all first.
  */
-dues: Array<DueRef>, };
+dues: Array<DueRef>, 
+/**
+ * The staff member taking the money, printed on the receipt as the cashier.
+ */
+cashier?: Id, };
 
-export type ReversalInput = { receipt_no: string, reason: string, };
+export type ReversalInput = { receipt_no: string, reason: string, 
+/**
+ * The staff member reversing it.
+ */
+by?: Id, };
 
 export type ReceiptLine = { term_name: string, head_name: string, amount: bigint, };
 
@@ -706,9 +714,23 @@ taken_at: string, student_id: Id, admission_no: string, student_name: string, cl
  */
 void: boolean, };
 
-export type DayBookReversal = { receipt_no: string, paid_on: string, method: PaymentMethod, amount: bigint, reason: string, };
+export type DayBookReversal = { receipt_no: string, paid_on: string, method: PaymentMethod, amount: bigint, reason: string, 
+/**
+ * Who reversed it.
+ */
+by: string, };
 
 export type MethodTotal = { method: PaymentMethod, receipts: number, amount: bigint, };
+
+export type CashierCash = { 
+/**
+ * The cashier's name; empty for payments taken without one.
+ */
+cashier: string, receipts: number, 
+/**
+ * Cash receipts not void, less cash they gave back for earlier days' receipts.
+ */
+cash_expected: bigint, };
 
 export type CashClosing = { id: Id, date: string, closed_by: string, expected: bigint, counted: bigint, 
 /**
@@ -729,7 +751,11 @@ by_method: Array<MethodTotal>, total: bigint,
  * The cash the drawer should hold: cash receipts not void, less cash given back for
  * earlier days' receipts reversed today.
  */
-cash_expected: bigint, closings: Array<CashClosing>, currency_symbol: string, minor_units: number, };
+cash_expected: bigint, 
+/**
+ * The same per cashier, for closing each drawer.
+ */
+by_cashier: Array<CashierCash>, closings: Array<CashClosing>, currency_symbol: string, minor_units: number, };
 
 export type Defaulter = { student_id: Id, admission_no: string, name: string, class_name: string, 
 /**
