@@ -19,6 +19,8 @@
 
 mod common;
 
+use common::{Baseline, median};
+
 use std::io::Cursor;
 use std::path::Path;
 use std::process::Command;
@@ -516,12 +518,6 @@ open(sys.argv[2], "wb").write(data)
 print(json.dumps({"seconds": seconds, "xlsxwriter": xlsxwriter.__version__}))
 "##;
 
-struct Baseline {
-    times: Vec<Duration>,
-    version: String,
-    bytes: u64,
-}
-
 /// Runs the XlsxWriter baseline; the inner `Err` says why it could not, for the table.
 fn xlsxwriter(dir: &Path, json: &str) -> Result<std::result::Result<Baseline, String>> {
     let input = dir.join("register.json");
@@ -564,11 +560,6 @@ fn xlsxwriter(dir: &Path, json: &str) -> Result<std::result::Result<Baseline, St
             .map_err(io("xlsxwriter.xlsx"))?
             .len(),
     }))
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn main() -> Result<()> {
@@ -675,30 +666,7 @@ fn main() -> Result<()> {
         made.bytes.len() / 1024
     );
     let json = grid_json(&made.bytes, &month_days, &school.days)?;
-    match xlsxwriter(dir.path(), &json)? {
-        Ok(b) if !b.times.is_empty() => {
-            let (min, max) = (
-                b.times.iter().min().copied().unwrap_or_default(),
-                b.times.iter().max().copied().unwrap_or_default(),
-            );
-            let theirs = median(b.times);
-            println!(
-                "| baseline: Python XlsxWriter {} (same cells and formats, already in memory) | {} | {} | {} | {} KiB |",
-                b.version,
-                ms(theirs),
-                ms(min),
-                ms(max),
-                b.bytes / 1024
-            );
-            println!();
-            println!(
-                "median ratio, Rollbook / XlsxWriter: {:.2}",
-                ours_median.as_secs_f64() / theirs.as_secs_f64()
-            );
-        }
-        Ok(_) => println!("\nbaseline: XlsxWriter reported no timings"),
-        Err(why) => println!("\nbaseline not measured: {why}"),
-    }
+    common::print_xlsxwriter(xlsxwriter(dir.path(), &json)?, ours_median, ms);
     println!(
         "one class's register (40 students): median {} ms. Target: the whole school under 1 s: {}",
         ms(median(one_class)),

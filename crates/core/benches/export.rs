@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::{Baseline, median};
+
 use std::io::Cursor;
 use std::path::Path;
 use std::process::Command;
@@ -93,11 +95,6 @@ fn seed(store: &Store) -> Result<()> {
     Ok(())
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1000.0)
 }
@@ -134,13 +131,6 @@ fn cells_json(bytes: &[u8]) -> Result<serde_json::Value> {
         "date_format": "dd/mm/yyyy",
         "rows": rows,
     }))
-}
-
-/// What the baseline measured: its times, its XlsxWriter version and its file's size.
-struct Baseline {
-    times: Vec<Duration>,
-    version: String,
-    bytes: u64,
 }
 
 /// Runs the XlsxWriter baseline; the inner `Err` says why it could not, for the table.
@@ -231,29 +221,6 @@ fn main() -> Result<()> {
         ms(worst.unwrap_or_default()),
         bytes.len() / 1024
     );
-    match xlsxwriter(dir.path(), &bytes)? {
-        Ok(b) if !b.times.is_empty() => {
-            let (min, max) = (
-                b.times.iter().min().copied().unwrap_or_default(),
-                b.times.iter().max().copied().unwrap_or_default(),
-            );
-            let theirs = median(b.times);
-            println!(
-                "| baseline: Python XlsxWriter {} (same cells and formats, already in memory) | {} | {} | {} | {} KiB |",
-                b.version,
-                ms(theirs),
-                ms(min),
-                ms(max),
-                b.bytes / 1024
-            );
-            println!();
-            println!(
-                "median ratio, Rollbook / XlsxWriter: {:.2}",
-                ours_median.as_secs_f64() / theirs.as_secs_f64()
-            );
-        }
-        Ok(_) => println!("\nbaseline: XlsxWriter reported no timings"),
-        Err(why) => println!("\nbaseline not measured: {why}"),
-    }
+    common::print_xlsxwriter(xlsxwriter(dir.path(), &bytes)?, ours_median, ms);
     Ok(())
 }
