@@ -52,7 +52,7 @@ test('the school logo is chosen and shown', async () => {
   // The WebDriver command itself: file inputs take a path whatever their styling.
   const input = await browser.$('#school-logo-file');
   await browser.elementSendKeys(input.elementId, png);
-  await shown(browser, '[data-testid="school-logo-image"]');
+  await shown(browser, '[data-testid="school-logo-file-image"]');
 });
 
 test('every day of the week is made a school day', async () => {

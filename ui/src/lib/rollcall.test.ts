@@ -14,8 +14,6 @@ import {
   problemsByStudent,
   revert,
   rollInput,
-  loadTakenBy,
-  saveTakenBy,
   savedText,
   toggleAbsent,
   toggleStudent,
@@ -196,22 +194,11 @@ describe('the roll that is saved', () => {
     expect(countMarks(taken, d).changed).toBe(2);
   });
 
-  it('says who took the roll when someone is chosen, and remembers them on this PC', () => {
+  it('says who took the roll when someone is chosen', () => {
     const taken = makeRoll([entry(1, 'A')]);
     const d = applyCode(draftOf(taken), taken.codes, 's1', 'P');
     expect(rollInput(taken, d, 'staff-1').taken_by).toBe('staff-1');
     expect(rollInput(taken, d)).not.toHaveProperty('taken_by');
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-      removeItem: (k: string) => void store.delete(k),
-    };
-    saveTakenBy('staff-1', storage);
-    expect(loadTakenBy(['staff-1', 'staff-2'], storage)).toBe('staff-1');
-    expect(loadTakenBy(['staff-2'], storage), 'someone no longer on the list').toBe('');
-    saveTakenBy('', storage);
-    expect(loadTakenBy(['staff-1'], storage)).toBe('');
   });
 
   it('a changed late minute count is a change', () => {

@@ -2,7 +2,6 @@
 // roll), finding a student by roll number or name, toggling absent/present, "all present",
 // counting, and the RollInput that saving sends (only the marks that changed).
 import type { Code, CodeKind, DayKind, Roll, RollEntry, RollInput } from './ipc/types';
-import { loadRemembered, saveRemembered, type Storage } from './remembered';
 
 /** A student's mark on screen; `code` is null while they are not marked. */
 export type DraftMark = { code: string | null; late_minutes?: number; reason: string };
@@ -214,16 +213,8 @@ export function rollInput(roll: Roll, draft: Draft, takenBy: string | null = nul
   return input;
 }
 
+/** Where the roll call remembers who takes the roll on this PC. */
 export const TAKEN_BY_KEY = 'rollbook.roll-taken-by';
-
-/** The staff member last chosen as taking rolls on this PC, if still on the list. */
-export function loadTakenBy(staffIds: string[], storage?: Pick<Storage, 'getItem'>): string {
-  return loadRemembered(TAKEN_BY_KEY, staffIds, storage);
-}
-
-export function saveTakenBy(id: string, storage?: Pick<Storage, 'setItem' | 'removeItem'>): void {
-  saveRemembered(TAKEN_BY_KEY, id, storage);
-}
 
 /**
  * A save's validation problems (`marks[3].late_minutes`) as messages by student id, for the
