@@ -86,10 +86,61 @@ pub(crate) struct Account {
     pub entries: Vec<LedgerEntry>,
 }
 
-fn names(c: &Connection, table: &str) -> Result<HashMap<Id, String>> {
-    Ok(c.prepare_cached(&format!("SELECT id, name FROM {table}"))?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
+/// What accounts are read against: the structure's fine rules and the names and start dates
+/// of terms and heads. Loaded once for a report over many students.
+pub(crate) struct Lookups {
+    rules: HashMap<Id, (FineKind, i64, i64)>,
+    /// Name and start date.
+    terms: HashMap<Id, (String, NaiveDate)>,
+    heads: HashMap<Id, String>,
+}
+
+impl Lookups {
+    pub(crate) fn load(c: &Connection) -> Result<Lookups> {
+        let rules = c
+            .prepare_cached("SELECT id, fine_kind, fine_amount, fine_cap FROM fee_structures")?
+            .query_map([], |r| {
+                let kind: String = r.get(1)?;
+                Ok((
+                    r.get(0)?,
+                    (
+                        match kind.as_str() {
+                            "fixed" => FineKind::Fixed,
+                            "per_day" => FineKind::PerDay,
+                            _ => FineKind::None,
+                        },
+                        r.get(2)?,
+                        r.get(3)?,
+                    ),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let terms = c
+            .prepare_cached("SELECT id, name, start_date FROM terms")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        let heads = c
+            .prepare_cached("SELECT id, name FROM fee_heads")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Lookups {
+            rules,
+            terms,
+            heads,
+        })
+    }
+
+    fn term_name(&self, id: Option<Id>) -> String {
+        id.and_then(|t| self.terms.get(&t))
+            .map(|t| t.0.clone())
+            .unwrap_or_default()
+    }
+
+    fn head_name(&self, id: Option<Id>) -> String {
+        id.and_then(|h| self.heads.get(&h))
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// The fine a rule gives for `days` late: the fixed amount, or so much a day up to the cap.
@@ -106,6 +157,16 @@ fn fine_for(rule: (FineKind, i64, i64), days: i64) -> i64 {
 }
 
 pub(crate) fn account(c: &Connection, student_id: Id, today: NaiveDate) -> Result<Account> {
+    account_with(c, &Lookups::load(c)?, student_id, today)
+}
+
+/// [`account`] against lookups already loaded (a report over many students).
+pub(crate) fn account_with(
+    c: &Connection,
+    lookups: &Lookups,
+    student_id: Id,
+    today: NaiveDate,
+) -> Result<Account> {
     let school = crate::school::require(c)?;
     let student =
         crate::students::load(c, student_id)?.ok_or_else(|| Error::not_found("The student"))?;
@@ -116,24 +177,7 @@ pub(crate) fn account(c: &Connection, student_id: Id, today: NaiveDate) -> Resul
         None => String::new(),
     };
     let entries = of_student(c, student_id)?;
-    let rules: HashMap<Id, (FineKind, i64, i64)> = c
-        .prepare_cached("SELECT id, fine_kind, fine_amount, fine_cap FROM fee_structures")?
-        .query_map([], |r| {
-            let kind: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                (
-                    match kind.as_str() {
-                        "fixed" => FineKind::Fixed,
-                        "per_day" => FineKind::PerDay,
-                        _ => FineKind::None,
-                    },
-                    r.get(2)?,
-                    r.get(3)?,
-                ),
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rules = &lookups.rules;
     let mut buckets: BTreeMap<(Id, Id), Bucket> = BTreeMap::new();
     let mut balance = 0i64;
     for e in &entries {
@@ -164,11 +208,7 @@ pub(crate) fn account(c: &Connection, student_id: Id, today: NaiveDate) -> Resul
             }
         }
     }
-    let terms: HashMap<Id, (String, NaiveDate)> = c
-        .prepare_cached("SELECT id, name, start_date FROM terms")?
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-        .collect::<rusqlite::Result<_>>()?;
-    let heads = names(c, "fee_heads")?;
+    let (terms, heads) = (&lookups.terms, &lookups.heads);
     let mut dues: Vec<Due> = buckets
         .into_iter()
         .map(|((term_id, head_id), b)| {
@@ -233,9 +273,8 @@ pub fn balance(store: &Store, student_id: Id) -> Result<StudentFees> {
 /// Every entry of a student's account with the running balance, oldest first.
 pub fn statement(store: &Store, student_id: Id) -> Result<Vec<StatementLine>> {
     store.read(|c| {
-        let acc = account(c, student_id, school_today(c)?)?;
-        let terms = names(c, "terms")?;
-        let heads = names(c, "fee_heads")?;
+        let lookups = Lookups::load(c)?;
+        let acc = account_with(c, &lookups, student_id, school_today(c)?)?;
         let reversed: HashSet<Id> = acc.entries.iter().filter_map(|e| e.reverses).collect();
         let mut running = 0;
         Ok(acc
@@ -244,14 +283,8 @@ pub fn statement(store: &Store, student_id: Id) -> Result<Vec<StatementLine>> {
             .map(|e| {
                 running += e.signed();
                 StatementLine {
-                    term_name: e
-                        .term_id
-                        .and_then(|t| terms.get(&t).cloned())
-                        .unwrap_or_default(),
-                    head_name: e
-                        .head_id
-                        .and_then(|h| heads.get(&h).cloned())
-                        .unwrap_or_default(),
+                    term_name: lookups.term_name(e.term_id),
+                    head_name: lookups.head_name(e.head_id),
                     balance: running,
                     void: reversed.contains(&e.id),
                     entry: e,

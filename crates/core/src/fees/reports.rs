@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::balance::account;
+use super::balance::{Lookups, account_with};
 use super::setup::school_today;
 use super::{PaymentMethod, parse_amount};
 use crate::error::{Error, Result};
@@ -329,9 +329,10 @@ pub fn defaulters(store: &Store, class_id: Option<Id>) -> Result<Vec<Defaulter>>
             )?
             .query_map([class_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let lookups = Lookups::load(c)?;
         let mut out = Vec::new();
         for id in ids {
-            let fees = account(c, id, today)?.fees;
+            let fees = account_with(c, &lookups, id, today)?.fees;
             let late: Vec<_> = fees.dues.iter().filter(|d| d.days_overdue > 0).collect();
             let overdue: i64 = late.iter().map(|d| d.outstanding.max(0)).sum();
             if overdue <= 0 {
