@@ -6,8 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A one-off build has nothing to gain from incremental caches, which double its size on disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-step() { printf '\n==> %s\n' "$*"; }
+step() {
+  printf '\n==> %s\n' "$*"
+  df -h --output=avail . | tail -1 | xargs printf '    (disk free: %s)\n'
+}
 
 step "system packages"
 scripts/setup-system.sh
