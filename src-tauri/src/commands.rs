@@ -93,6 +93,21 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         backup::set_backup_folder,
         backup::back_up_now,
         backup::restore_backup,
+        users::session_state,
+        users::sign_in,
+        users::lock_app,
+        users::sign_out,
+        users::lock_after_minutes,
+        users::set_lock_after_minutes,
+        users::list_users,
+        users::add_user,
+        users::update_user,
+        users::reset_user_pin,
+        users::change_own_pin,
+        users::audit_report,
+        users::export_audit,
+        users::recovery_key,
+        users::open_with_recovery_key,
         fees::day_book,
         fees::close_cash,
         fees::defaulters,
@@ -108,6 +123,7 @@ mod attendance;
 mod backup;
 mod fees;
 mod files;
+mod users;
 
 /// Runs `f` with the store on tokio's blocking pool.
 async fn with_store<T: Send + 'static>(

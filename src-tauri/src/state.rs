@@ -48,6 +48,21 @@ impl AppState {
         }
     }
 
+    /// Opens the database with the school's recovery key when this computer lacks its key
+    /// (a new PC, a lost keyring); the key is then kept in this computer's keyring.
+    pub fn recover(&self, recovery_key: &str) -> Result<()> {
+        let dir = self
+            .data_dir
+            .clone()
+            .ok_or_else(|| Error::internal("there is no data folder to open"))?;
+        let mut slot = self.store.write().unwrap_or_else(|p| p.into_inner());
+        if slot.is_ok() {
+            return Ok(());
+        }
+        *slot = Ok(Arc::new(Store::open_with_recovery_key(&dir, recovery_key)?));
+        Ok(())
+    }
+
     pub fn store(&self) -> Result<Arc<Store>> {
         self.store.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -60,6 +75,10 @@ impl AppState {
             .data_dir
             .clone()
             .ok_or_else(|| Error::internal("there is no data folder to restore into"))?;
+        // Only someone who may manage the school replaces its database.
+        if let Ok(store) = self.store() {
+            store.require(rollbook_core::users::Permission::ManageSchool)?;
+        }
         let mut slot = self.store.write().unwrap_or_else(|p| p.into_inner());
         let busy = Error::new(
             rollbook_core::ErrorCode::Busy,
@@ -90,7 +109,7 @@ impl AppState {
                 }
             }
         }
-        let kept = rollbook_core::backup::restore(&dir, backup);
+        let kept = rollbook_core::backup::restore(&dir, backup, None);
         // Whatever happened, open the store again (the old one if the restore refused).
         *slot = Store::open(&dir).map(Arc::new);
         let kept = kept?;

@@ -17,6 +17,13 @@ pub struct Cli {
     /// Print machine-readable JSON (see docs/CLI.md).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Act as this user (needed once the school has users); the PIN is asked for on the
+    /// terminal, or read from stdin with --pin-stdin.
+    #[arg(long, global = true, value_name = "NAME", env = "ROLLBOOK_USER")]
+    pub user: Option<String>,
+    /// Read PINs from stdin, one per line (first the --user's, then any new PIN).
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -66,13 +73,49 @@ pub enum Command {
     Restore {
         /// The backup file (.rbk).
         file: PathBuf,
+        /// The backup is from another PC: ask for the school's recovery key (read from stdin
+        /// with --pin-stdin, after any PIN).
+        #[arg(long)]
+        recovery_key: bool,
     },
+    /// Open this data folder's database with the school's recovery key (a new PC, or a lost
+    /// keyring) and keep the key in this computer's keyring.
+    Recover,
+    /// Show the recovery key, for an administrator to write down.
+    RecoveryKey,
     /// Staff (who take rolls and check in with their cards).
     #[command(subcommand)]
     Staff(StaffCommand),
     /// Fee heads, structures, payments, balances and reversals.
     #[command(subcommand)]
     Fees(FeesCommand),
+    /// The people who sign in, and their roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the --user's PIN (exit code 0 when it is right).
+    Unlock,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user (the first must be an administrator); asks for their PIN.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// administrator, accountant, clerk or teacher.
+        #[arg(long)]
+        role: String,
+        /// A teacher's class (repeat for several).
+        #[arg(long = "class", value_name = "CLASS")]
+        classes: Vec<String>,
+    },
+    /// Every user, their role, and whether they are locked on this computer.
+    List,
+    /// Set a new PIN for a user (an administrator's job); clears a lock.
+    ResetPin {
+        /// The user's name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -339,6 +382,23 @@ pub enum ExportCommand {
     Collection {
         #[arg(long)]
         term: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// The audit report: every change and event in a date range, per user or per student.
+    Audit {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// Only this user's actions.
+        #[arg(long = "for-user", value_name = "NAME")]
+        for_user: Option<String>,
+        /// Only this student's records (admission number).
+        #[arg(long, value_name = "ADM")]
+        student: Option<String>,
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },

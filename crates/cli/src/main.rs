@@ -8,6 +8,7 @@ mod fees;
 mod import;
 mod output;
 mod run;
+mod users;
 
 use std::process::ExitCode;
 

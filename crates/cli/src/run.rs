@@ -18,9 +18,21 @@ use crate::output::{json, table};
 
 pub fn run(cli: &Cli) -> Result<()> {
     let dir = paths::data_dir(cli.data_dir.clone())?;
-    // Restoring replaces the database file: it runs with the store closed.
-    if let Command::Restore { file } = &cli.command {
-        let kept = rollbook_core::backup::restore(&dir, file)?;
+    let mut pins = crate::users::Pins::new(cli);
+    // Restoring replaces the database file: it runs with the store closed, once the user
+    // has shown they may.
+    if let Command::Restore { file, recovery_key } = &cli.command {
+        if dir.join(rollbook_core::store::DB_FILE).exists() {
+            let store = Store::open(&dir)?;
+            crate::users::sign_in(&store, cli, &mut pins)?;
+            store.require(rollbook_core::users::Permission::ManageSchool)?;
+        }
+        let key = if *recovery_key {
+            Some(pins.next("The school's recovery key: ")?)
+        } else {
+            None
+        };
+        let kept = rollbook_core::backup::restore(&dir, file, key.as_deref())?;
         let message = match &kept {
             Some(p) => format!(
                 "Restored {}; the database it replaced is kept as {}",
@@ -36,7 +48,23 @@ pub fn run(cli: &Cli) -> Result<()> {
             &message,
         );
     }
-    let store = Store::open(&dir)?;
+    if let Command::Recover = &cli.command {
+        let key = pins.next("The school's recovery key: ")?;
+        let store = Store::open_with_recovery_key(&dir, &key)?;
+        return done(
+            cli.json,
+            &serde_json::json!({ "opened": store.path().display().to_string() }),
+            "The recovery key opened the database; this computer keeps it in its keyring now.",
+        );
+    }
+    let store = Store::open(&dir).map_err(|e| {
+        if e.code == ErrorCode::RecoveryKeyNeeded {
+            Error::new(e.code, format!("{} Run: rollbook recover", e.message))
+        } else {
+            e
+        }
+    })?;
+    crate::users::sign_in(&store, cli, &mut pins)?;
     match &cli.command {
         Command::Init(a) => init(&store, a, cli.json),
         Command::Year(YearCommand::Add { name, start, end }) => {
@@ -321,10 +349,23 @@ pub fn run(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Command::Fees(cmd) => crate::fees::run(&store, cmd, cli.json),
+        Command::User(cmd) => crate::users::run(&store, cmd, cli, &mut pins),
+        Command::Unlock => crate::users::unlock(&store, cli),
+        Command::Recover => Err(Error::internal("recover runs before the store opens")),
+        Command::RecoveryKey => {
+            let key = store.recovery_key()?;
+            done(
+                cli.json,
+                &serde_json::json!({ "recovery_key": key }),
+                &format!(
+                    "Recovery key: {key}\nWrite it down and keep it somewhere safe, away from this PC."
+                ),
+            )
+        }
     }
 }
 
-fn done(as_json: bool, value: &impl serde::Serialize, message: &str) -> Result<()> {
+pub(crate) fn done(as_json: bool, value: &impl serde::Serialize, message: &str) -> Result<()> {
     if as_json {
         json(value)
     } else {
@@ -352,18 +393,24 @@ fn init(store: &Store, a: &InitArgs, as_json: bool) -> Result<()> {
         },
     )
     .map_err(strip_setup_prefix)?;
-    done(
-        as_json,
-        &profile,
-        &format!(
-            "Set up {} ({}, {}, dates {}, time zone {})",
-            profile.name,
-            profile.country,
-            profile.currency,
-            profile.date_order.as_str(),
-            profile.time_zone
-        ),
-    )
+    let mut message = format!(
+        "Set up {} ({}, {}, dates {}, time zone {})",
+        profile.name,
+        profile.country,
+        profile.currency,
+        profile.date_order.as_str(),
+        profile.time_zone
+    );
+    if store.has_new_key() {
+        // Shown this once: the database is encrypted and this key reopens it anywhere.
+        message.push_str(&format!(
+            "\nThe database is encrypted. Recovery key: {}\nWrite it down and keep it \
+             somewhere safe, away from this PC: it opens the data on a new PC or after a \
+             keyring loss. (An administrator can show it again: rollbook recovery-key)",
+            store.recovery_key()?
+        ));
+    }
+    done(as_json, &profile, &message)
 }
 
 /// Setup names fields `school.country`; on the command line they are `--country`.
@@ -497,6 +544,34 @@ fn export(store: &Store, cmd: &ExportCommand, as_json: bool) -> Result<()> {
             check_out(out)?;
             let made = export::collection_export(store, crate::fees::find_term(store, term)?)?;
             (out, made, format!("collection for {term}"))
+        }
+        ExportCommand::Audit {
+            from,
+            to,
+            for_user,
+            student,
+            out,
+        } => {
+            check_out(out)?;
+            let user_id = match for_user {
+                Some(name) => Some(rollbook_core::users::find_by_name(store, name)?.id),
+                None => None,
+            };
+            let student_id = match student {
+                Some(adm) => Some(crate::fees::find_student(store, adm)?),
+                None => None,
+            };
+            let q = rollbook_core::audit::AuditQuery {
+                from: from.clone(),
+                to: to.clone(),
+                user_id,
+                student_id,
+            };
+            (
+                out,
+                export::audit_export(store, &q)?,
+                format!("audit report {from} to {to}"),
+            )
         }
         ExportCommand::Template { out } => {
             check_out(out)?;

@@ -207,7 +207,9 @@ fn doctor_checks_the_database() {
     .unwrap();
     let out = rollbook(bad.path(), &["doctor"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged or is not a Rollbook database"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("or it is damaged"), "{stderr}");
+    assert!(stderr.contains("recovery key"), "{stderr}");
 }
 
 #[test]

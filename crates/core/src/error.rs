@@ -35,6 +35,21 @@ pub enum ErrorCode {
     Revoked,
     /// The user stopped the operation; nothing was written.
     Cancelled,
+    /// Users exist and nobody is signed in (or the app is locked): sign in first.
+    SignInRequired,
+    /// The signed-in user's role does not allow the operation.
+    Forbidden,
+    /// The PIN given does not match.
+    WrongPin,
+    /// Too many wrong PINs lately: wait the time the message gives before trying again.
+    TryLater,
+    /// The user is locked after too many wrong PINs; an administrator must reset the PIN.
+    UserLocked,
+    /// The operating system's keyring is not available, so no secret can be kept.
+    KeyringUnavailable,
+    /// The database (or a backup) is encrypted with a key this computer does not hold: the
+    /// school's recovery key is needed.
+    RecoveryKeyNeeded,
     /// A bug: something that should not happen did.
     Internal,
 }

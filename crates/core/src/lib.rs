@@ -3,6 +3,7 @@
 //! shell and the CLI are thin layers over these functions.
 
 pub mod attendance;
+pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod cards;
@@ -19,6 +20,7 @@ pub mod paths;
 pub mod phone;
 pub mod school;
 pub mod search;
+mod secrets;
 pub mod staff;
 pub mod status;
 pub mod store;
@@ -27,6 +29,7 @@ pub mod students;
 mod testing;
 pub mod text;
 mod time;
+pub mod users;
 mod validate;
 pub mod years;
 

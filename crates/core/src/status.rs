@@ -17,6 +17,8 @@ pub struct AppStatus {
     pub school: Option<SchoolProfile>,
 }
 
+/// Unchecked, like [`school::get`]: the app asks for it at start-up, before anyone signs in
+/// (it shows the sign-in screen, or the first-run setup, from it).
 pub fn status(store: &Store, app_version: &str) -> Result<AppStatus> {
     Ok(AppStatus {
         app_version: app_version.to_owned(),

@@ -130,6 +130,16 @@ fn declarations() -> Vec<String> {
         core::fees::Collection,
         core::backup::BackupInfo,
         core::backup::BackupStatus,
+        core::users::Role,
+        core::users::Actor,
+        core::users::User,
+        core::users::UserInput,
+        core::users::SessionStatus,
+        core::users::SignInName,
+        core::users::SessionState,
+        core::audit::AuditQuery,
+        core::audit::FieldChange,
+        core::audit::AuditRow,
     ]
 }
 

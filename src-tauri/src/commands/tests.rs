@@ -389,10 +389,46 @@ fn a_store_that_cannot_open_is_reported_on_every_command() {
     .unwrap();
     let state = AppState::open(Ok(dir.path().to_path_buf()));
     let h = app_with(state, dir);
+    // Unreadable bytes and a database under another key look the same: the answer offered
+    // is the recovery key (or a backup).
     let err = call(&h, "app_status", json!({})).unwrap_err();
-    assert_eq!(err["code"], "database_corrupt");
+    assert_eq!(err["code"], "recovery_key_needed");
     let err = call(&h, "list_classes", json!({})).unwrap_err();
-    assert_eq!(err["code"], "database_corrupt");
+    assert_eq!(err["code"], "recovery_key_needed");
+}
+
+#[test]
+fn a_database_from_another_pc_opens_with_its_recovery_key() {
+    let from = tempfile::tempdir().unwrap();
+    let store = rollbook_core::Store::open(from.path()).unwrap();
+    let recovery = store.recovery_key().unwrap();
+    drop(store);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        from.path().join(rollbook_core::store::DB_FILE),
+        dir.path().join(rollbook_core::store::DB_FILE),
+    )
+    .unwrap();
+    let state = AppState::open(Ok(dir.path().to_path_buf()));
+    let h = app_with(state, dir);
+    let err = call(&h, "app_status", json!({})).unwrap_err();
+    assert_eq!(err["code"], "recovery_key_needed");
+    let wrong = rollbook_core::store::DatabaseKey::generate().recovery_text();
+    let err = call(
+        &h,
+        "open_with_recovery_key",
+        json!({ "recoveryKey": wrong }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "recovery_key_needed");
+    call(
+        &h,
+        "open_with_recovery_key",
+        json!({ "recoveryKey": recovery }),
+    )
+    .unwrap();
+    let status = call(&h, "app_status", json!({})).unwrap();
+    assert!(status["school"].is_null(), "opened: not yet set up");
 }
 
 /// Every command the UI's wrappers call is registered and allowed by the window's
@@ -478,4 +514,74 @@ fn a_file_is_imported_and_undone_and_exports_are_written() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "io");
+}
+
+/// Signing in across IPC: the first administrator, a clerk, the lock, and the error codes the
+/// UI branches on (`sign_in_required`, `wrong_pin`, `forbidden`). Uses the real keyring.
+#[test]
+fn users_sign_in_lock_and_are_refused_with_codes_the_ui_branches_on() {
+    let h = app();
+    setup(&h);
+    assert_eq!(
+        call(&h, "session_state", json!({})).unwrap()["status"],
+        "open"
+    );
+    let admin = call(
+        &h,
+        "add_user",
+        json!({ "input": { "name": "Mrs. Iyer", "role": "administrator" }, "pin": "4829" }),
+    )
+    .unwrap();
+    let state = call(&h, "session_state", json!({})).unwrap();
+    assert_eq!(state["status"], "signed_out");
+    assert_eq!(state["users"][0]["name"], "Mrs. Iyer");
+    let e = call(&h, "list_classes", json!({})).unwrap_err();
+    assert_eq!(e["code"], "sign_in_required");
+
+    let e = call(
+        &h,
+        "sign_in",
+        json!({ "userId": admin["id"], "pin": "0000" }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "wrong_pin");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    call(
+        &h,
+        "sign_in",
+        json!({ "userId": admin["id"], "pin": "4829" }),
+    )
+    .unwrap();
+    let key = call(&h, "recovery_key", json!({})).unwrap();
+    assert_eq!(key.as_str().unwrap().len(), 64);
+    let clerk = call(
+        &h,
+        "add_user",
+        json!({ "input": { "name": "Ravi", "role": "clerk" }, "pin": "1357" }),
+    )
+    .unwrap();
+    call(&h, "lock_app", json!({})).unwrap();
+    let state = call(&h, "session_state", json!({})).unwrap();
+    assert_eq!(state["status"], "locked");
+    assert_eq!(state["user"]["name"], "Mrs. Iyer");
+
+    call(
+        &h,
+        "sign_in",
+        json!({ "userId": clerk["id"], "pin": "1357" }),
+    )
+    .unwrap();
+    let e = call(&h, "recovery_key", json!({})).unwrap_err();
+    assert_eq!(e["code"], "forbidden");
+    let e = call(
+        &h,
+        "add_fee_head",
+        json!({ "input": { "name": "Tuition" } }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "forbidden");
+    assert!(
+        e["message"].as_str().unwrap().contains("clerk may not"),
+        "{e}"
+    );
 }

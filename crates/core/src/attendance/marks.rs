@@ -14,6 +14,7 @@ use crate::error::{Error, Result, prefix_field};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::{now_utc, parse_iso_date};
+use crate::users::Permission;
 use crate::validate::Problems;
 
 /// One student's mark in a roll.
@@ -44,7 +45,8 @@ pub struct RollInput {
     #[serde(default)]
     pub session: String,
     pub marks: Vec<MarkInput>,
-    /// The staff member taking the roll: kept with each mark and in its history.
+    /// The staff member taking the roll: kept with each mark and in its history. When a user
+    /// is signed in, their name is kept instead.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub taken_by: Option<Id>,
@@ -312,7 +314,11 @@ pub(crate) fn codes_by_letter(c: &Connection) -> Result<HashMap<String, Code>> {
 /// Saves a class's roll for a date and session in one transaction: each student given is
 /// marked, or their mark updated (a student never has two marks for a date and session).
 /// A roll naming a student twice, or anyone not active in the class, is refused whole.
+///
+/// The marks name who took the roll: the signed-in user, or (in a school without users) the
+/// staff member chosen in `taken_by`.
 pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
+    let actor = store.require_class(Permission::TakeAttendance, input.class_id)?;
     let date = parse_iso_date("date", &input.date)?;
     store.write(|w| {
         let school = crate::school::require(w.conn())?;
@@ -320,8 +326,9 @@ pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
         let session = load_settings(w.conn())?.check_session(&input.session)?;
         let codes = codes_by_letter(w.conn())?;
         let members = class_members(w.conn(), input.class_id)?;
-        let by = match input.taken_by {
-            Some(id) => match crate::staff::load(w.conn(), id)? {
+        let by = match (actor, input.taken_by) {
+            (Some(actor), _) => actor.name,
+            (None, Some(id)) => match crate::staff::load(w.conn(), id)? {
                 Some(s) if s.active => s.name,
                 _ => {
                     return Err(Error::validation(
@@ -330,7 +337,7 @@ pub fn save_roll(store: &Store, input: &RollInput) -> Result<RollSaved> {
                     ));
                 }
             },
-            None => String::new(),
+            (None, None) => String::new(),
         };
         let mut problems = Problems::default();
         let mut checked = Vec::with_capacity(input.marks.len());
@@ -402,6 +409,7 @@ pub fn history(
     date: &str,
     session: &str,
 ) -> Result<Vec<MarkChange>> {
+    store.require(Permission::ViewAttendance)?;
     let date = parse_iso_date("date", date)?;
     store.read(|c| {
         // The session as saving names it: blank is the first of the day, case aside.

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::Store;
 use crate::time::parse_optional_date;
+use crate::users::Permission;
 
 /// Counts of marks by kind, and the percentage they make.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -216,6 +217,7 @@ pub fn student_summary(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<StudentAttendance> {
+    store.require(Permission::ViewAttendance)?;
     store.read(|c| {
         if crate::students::load(c, student_id)?.is_none() {
             return Err(Error::not_found("The student"));
@@ -303,6 +305,7 @@ pub fn class_summary(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<ClassAttendance> {
+    store.require_class(Permission::ViewAttendance, class_id)?;
     store.read(|c| {
         let class = classes::load(c, class_id)?.ok_or_else(|| Error::not_found("The class"))?;
         let (from, to) = range(c, from, to)?;
@@ -375,6 +378,7 @@ pub fn chronic_absentees(
     threshold: Option<u8>,
     class_id: Option<Id>,
 ) -> Result<Vec<ChronicAbsentee>> {
+    store.require(Permission::ViewAttendance)?;
     store.read(|c| {
         let (from, to) = range(c, from, to)?;
         let threshold = match threshold {

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::Store;
 use crate::time::parse_iso_date;
+use crate::users::Permission;
 
 /// A student's line on the roll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +83,7 @@ fn date_or_today(c: &Connection, date: &str) -> Result<NaiveDate> {
 
 /// The roll of a class for a date (blank: today) and session (blank: the first of the day).
 pub fn get_roll(store: &Store, class_id: Id, date: &str, session: &str) -> Result<Roll> {
+    store.require_class(Permission::ViewAttendance, class_id)?;
     store.read(|c| {
         let date = date_or_today(c, date)?;
         let class = classes::load(c, class_id)?.ok_or_else(|| Error::not_found("The class"))?;
@@ -182,6 +184,7 @@ pub struct ClassNotTaken {
 /// The classes with active students and no mark for `date` (blank: today) and `session`
 /// (blank: the first session). None on a day the school is closed.
 pub fn registers_not_taken(store: &Store, date: &str, session: &str) -> Result<Vec<ClassNotTaken>> {
+    store.require(Permission::ViewAttendance)?;
     let date = store.read(|c| date_or_today(c, date))?;
     let session = store.read(|c| load_settings(c)?.check_session(session))?;
     let working =

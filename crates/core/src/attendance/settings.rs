@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store};
 use crate::time::now_utc;
+use crate::users::Permission;
 use crate::validate::Problems;
 
 /// A session a roll is taken for: `key` is stored with marks, `label` is shown.
@@ -185,6 +186,7 @@ fn view(c: &Connection) -> Result<AttendanceSettings> {
 }
 
 pub fn settings(store: &Store) -> Result<AttendanceSettings> {
+    store.require(Permission::ViewAttendance)?;
     store.read(view)
 }
 
@@ -194,6 +196,7 @@ fn settings_id() -> Id {
 }
 
 pub fn update_settings(store: &Store, input: &SettingsInput) -> Result<AttendanceSettings> {
+    store.require(Permission::ManageSchool)?;
     let mut p = Problems::default();
     if !(1..=12).contains(&input.periods) {
         p.add("periods", "The number of periods must be between 1 and 12");
@@ -250,12 +253,14 @@ pub fn update_settings(store: &Store, input: &SettingsInput) -> Result<Attendanc
 
 /// The school's codes.
 pub fn codes(store: &Store) -> Result<Vec<Code>> {
+    store.require(Permission::ViewAttendance)?;
     store.read(load_codes)
 }
 
 /// Adds a code or changes one. A built-in code can be renamed but keeps its kind and stays
 /// active; a code's letter is its identity and never changes.
 pub fn save_code(store: &Store, input: &CodeInput) -> Result<Code> {
+    store.require(Permission::ManageSchool)?;
     let mut p = Problems::default();
     let letter = input.letter.trim().to_uppercase();
     if letter.chars().count() != 1 || !letter.chars().all(|ch| ch.is_alphanumeric()) {

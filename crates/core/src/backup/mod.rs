@@ -2,7 +2,8 @@
 //! connection of its own, so writers carry on), checked with `integrity_check` and renamed
 //! into place only when sound (a bad snapshot never replaces a good backup), kept 7 daily,
 //! 4 weekly and 12 monthly. Restoring checks the backup first and keeps the current database
-//! aside.
+//! aside. A backup is encrypted with the database's own key (SQLCipher carries the key into
+//! `VACUUM INTO`), so it reopens on this PC as it is and elsewhere with the recovery key.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
-use crate::store::{DB_FILE, Store};
+use crate::store::{DB_FILE, DatabaseKey, Store, key};
+use crate::users::Permission;
 
 /// Backup files are `rollbook-YYYYMMDD-HHMMSS.rbk` (UTC time of the snapshot).
 pub const BACKUP_EXTENSION: &str = "rbk";
@@ -41,6 +43,7 @@ pub struct BackupStatus {
 
 /// Where backups go and which are there.
 pub fn status(store: &Store) -> Result<BackupStatus> {
+    store.require(Permission::BackUp)?;
     let folder = folder(store)?;
     Ok(BackupStatus {
         backups: list(&folder)?,
@@ -58,6 +61,7 @@ pub fn default_folder(store: &Store) -> PathBuf {
 }
 
 /// Where this installation's backups go: the folder the school chose, or the default.
+/// Unchecked: the start-up backup reads it before anyone signs in.
 pub fn folder(store: &Store) -> Result<PathBuf> {
     let chosen: Option<String> = store.read(|c| {
         Ok(c.query_row(
@@ -73,6 +77,7 @@ pub fn folder(store: &Store) -> Result<PathBuf> {
 /// Chooses the backup folder (an external disk, a synced folder), or the default with
 /// `None`. The folder must exist and take a file.
 pub fn set_folder(store: &Store, chosen: Option<&Path>) -> Result<PathBuf> {
+    store.require(Permission::ManageSchool)?;
     if let Some(dir) = chosen {
         if !dir.is_absolute() || !dir.is_dir() {
             return Err(Error::validation(
@@ -143,9 +148,9 @@ pub fn list(folder: &Path) -> Result<Vec<BackupInfo>> {
     Ok(out)
 }
 
-/// Checks that `path` is a sound Rollbook database this build can open: integrity, its
-/// application id, and a schema no newer than this build's.
-pub fn verify(path: &Path) -> Result<()> {
+/// Checks that `path` is a sound Rollbook database that `key` opens and this build can
+/// read: integrity, its application id, and a schema no newer than this build's.
+pub fn verify(path: &Path, key: &DatabaseKey) -> Result<()> {
     let conn =
         Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| {
             Error::new(
@@ -153,6 +158,25 @@ pub fn verify(path: &Path) -> Result<()> {
                 format!("{} cannot be opened", path.display()),
             )
         })?;
+    if key::is_plain_sqlite(path) {
+        return Err(Error::new(
+            ErrorCode::DatabaseCorrupt,
+            format!(
+                "{} is not encrypted, so it is not a Rollbook backup.",
+                path.display()
+            ),
+        ));
+    }
+    key::apply(&conn, key).map_err(|_| {
+        Error::new(
+            ErrorCode::RecoveryKeyNeeded,
+            format!(
+                "{} was made with another database key (another school or PC). Give the \
+                 recovery key of the school it came from to restore it.",
+                path.display()
+            ),
+        )
+    })?;
     let bad = |why: String| {
         Error::new(
             ErrorCode::DatabaseCorrupt,
@@ -188,9 +212,16 @@ pub fn verify(path: &Path) -> Result<()> {
 }
 
 /// Takes a backup into `folder` now, then prunes the folder to 7 daily, 4 weekly and 12
-/// monthly backups.
+/// monthly backups. Recorded in the audit trail.
 pub fn back_up(store: &Store, folder: &Path) -> Result<BackupInfo> {
-    back_up_at(store, folder, Utc::now())
+    store.require(Permission::BackUp)?;
+    let info = back_up_at(store, folder, Utc::now())?;
+    crate::audit::log(
+        store,
+        crate::audit::Action::Backup,
+        &info.path.display().to_string(),
+    )?;
+    Ok(info)
 }
 
 pub(crate) fn back_up_at(store: &Store, folder: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
@@ -201,10 +232,11 @@ pub(crate) fn back_up_at(store: &Store, folder: &Path, now: DateTime<Utc>) -> Re
     let result = (|| {
         // A connection of its own: the snapshot is consistent and writers are not held up.
         let conn = Connection::open_with_flags(store.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        key::apply(&conn, store.key())?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
         drop(conn);
-        verify(&tmp)?;
+        verify(&tmp, store.key())?;
         fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(io("Cannot write", &tmp))?;
@@ -228,14 +260,15 @@ pub(crate) fn back_up_at(store: &Store, folder: &Path, now: DateTime<Utc>) -> Re
 }
 
 /// Takes a backup when the newest in `folder` is older than a day (or there is none): what
-/// the app does at start-up.
+/// the app does at start-up, before anyone signs in (so unchecked, and not in the audit
+/// trail).
 pub fn back_up_if_due(store: &Store, folder: &Path) -> Result<Option<BackupInfo>> {
     let newest = list(folder)?.into_iter().next();
     let due = newest
         .and_then(|b| DateTime::parse_from_rfc3339(&b.taken_at).ok())
         .is_none_or(|t| Utc::now() - t.with_timezone(&Utc) > chrono::Duration::hours(24));
     if due {
-        back_up(store, folder).map(Some)
+        back_up_at(store, folder, Utc::now()).map(Some)
     } else {
         Ok(None)
     }
@@ -277,11 +310,37 @@ fn prune(folder: &Path, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// Checks that the signed-in user may restore a backup (the school's settings are theirs to
+/// change). [`restore`] runs with the store closed, so the shell asks this first, while the
+/// store is still open.
+pub fn require_restore(store: &Store) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
+    Ok(())
+}
+
 /// Restores `backup` into `data_dir`, whose store must not be open: the backup is checked,
 /// the current database is kept aside as `rollbook.db.before-restore-<time>`, and the backup
 /// is copied into place. Returns where the old database was kept.
-pub fn restore(data_dir: &Path, backup: &Path) -> Result<Option<PathBuf>> {
-    verify(backup)?;
+///
+/// The backup must open with this computer's key for `data_dir`, or with `recovery_key` (a
+/// backup from another PC or a lost keyring), which then becomes this computer's key.
+pub fn restore(
+    data_dir: &Path,
+    backup: &Path,
+    recovery_key: Option<&str>,
+) -> Result<Option<PathBuf>> {
+    let current_key = key::load(data_dir)?;
+    let backup_key = match recovery_key {
+        Some(text) => DatabaseKey::from_recovery_text(text)?,
+        None => current_key.clone().ok_or_else(|| {
+            Error::new(
+                ErrorCode::RecoveryKeyNeeded,
+                "This computer has no database key yet: give the recovery key of the school \
+                 the backup came from.",
+            )
+        })?,
+    };
+    verify(backup, &backup_key)?;
     let db = data_dir.join(DB_FILE);
     fs::create_dir_all(data_dir).map_err(io("Cannot create", data_dir))?;
     let tmp = data_dir.join(format!(".{DB_FILE}.restore.{}.tmp", Id::new()));
@@ -297,7 +356,10 @@ pub fn restore(data_dir: &Path, backup: &Path) -> Result<Option<PathBuf>> {
         ));
         // Fold the write-ahead log into the database before moving it, so the copy kept
         // aside is whole on its own.
-        if let Ok(c) = Connection::open(&db) {
+        if let Some(k) = &current_key
+            && let Ok(c) = Connection::open(&db)
+            && key::apply(&c, k).is_ok()
+        {
             let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
         fs::rename(&db, &aside).map_err(io("Cannot keep the current database aside", &db))?;
@@ -309,6 +371,13 @@ pub fn restore(data_dir: &Path, backup: &Path) -> Result<Option<PathBuf>> {
         let _ = fs::remove_file(data_dir.join(format!("{DB_FILE}{suffix}")));
     }
     fs::rename(&tmp, &db).map_err(io("Cannot put the backup in place at", &db))?;
+    if current_key.as_ref() != Some(&backup_key) {
+        // The database kept aside keeps its own key, filed under its new name.
+        if let (Some(old), Some(aside)) = (&current_key, &kept) {
+            key::save(aside, old)?;
+        }
+        key::save(data_dir, &backup_key)?;
+    }
     tracing::info!(backup = %backup.display(), "restored");
     Ok(kept)
 }

@@ -33,21 +33,22 @@ fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside(
     let b = back_up(&store, &folder).unwrap();
     assert!(b.path.starts_with(&folder));
     assert_eq!(b.path.extension().and_then(|e| e.to_str()), Some("rbk"));
-    verify(&b.path).unwrap();
+    verify(&b.path, store.key()).unwrap();
+    let key = store.key().clone();
     assert_eq!(list(&folder).unwrap(), std::slice::from_ref(&b));
 
     // Later work, then a restore: the backup's two students come back; the later
     // database is kept aside, whole.
     add(&store, "A-3");
     drop(store);
-    let kept = restore(dir.path(), &b.path).unwrap().unwrap();
+    let kept = restore(dir.path(), &b.path, None).unwrap().unwrap();
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(count(&store), 2);
     assert!(store.doctor().unwrap().ok);
     let aside_dir = tempfile::tempdir().unwrap();
     fs::copy(&kept, aside_dir.path().join(DB_FILE)).unwrap();
     assert_eq!(
-        count(&Store::open(aside_dir.path()).unwrap()),
+        count(&Store::open_with_key(aside_dir.path(), key).unwrap()),
         3,
         "nothing is lost"
     );
@@ -61,7 +62,7 @@ fn a_damaged_or_foreign_file_is_not_restored_and_nothing_changes() {
     drop(store);
     let junk = dir.path().join("junk.rbk");
     fs::write(&junk, b"SQLite format 3\0 but not really").unwrap();
-    let err = restore(dir.path(), &junk).unwrap_err();
+    let err = restore(dir.path(), &junk, None).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt);
     let other = dir.path().join("other.rbk");
     Connection::open(&other)
@@ -69,10 +70,10 @@ fn a_damaged_or_foreign_file_is_not_restored_and_nothing_changes() {
         .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         .unwrap();
     assert!(
-        restore(dir.path(), &other)
+        restore(dir.path(), &other, None)
             .unwrap_err()
             .message
-            .contains("not a Rollbook database")
+            .contains("not a Rollbook backup")
     );
     assert_eq!(count(&Store::open(dir.path()).unwrap()), 1);
 }
@@ -103,7 +104,11 @@ fn a_backup_taken_while_a_writer_works_is_a_consistent_snapshot() {
     let written = writer.join().unwrap();
 
     let restored_dir = tempfile::tempdir().unwrap();
-    restore(restored_dir.path(), &b.path).unwrap();
+    // A new PC: it has no key until it is given the recovery key.
+    let recovery = store.key().recovery_text();
+    let refused = restore(restored_dir.path(), &b.path, None).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::RecoveryKeyNeeded);
+    restore(restored_dir.path(), &b.path, Some(&recovery)).unwrap();
     let restored = Store::open(restored_dir.path()).unwrap();
     assert!(restored.doctor().unwrap().ok);
     let in_backup = count(&restored);
@@ -184,4 +189,70 @@ fn the_school_chooses_where_backups_go() {
         set_folder(&store, None).unwrap(),
         dir.path().join("backups")
     );
+}
+
+#[test]
+fn the_database_and_its_backups_hold_no_readable_personal_data() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    crate::testing::class_with_students(&store, "5-B", &[("ZX-9047", "Philomena", "Quarshie")]);
+    let b = back_up(&store, &dir.path().join("backups")).unwrap();
+    let _ = store.read(|c| {
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    });
+    let mut files = vec![b.path.clone()];
+    for entry in fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            files.push(p);
+        }
+    }
+    assert!(files.iter().any(|p| p.ends_with(DB_FILE)));
+    for path in &files {
+        let bytes = fs::read(path).unwrap();
+        for secret in [
+            "Philomena",
+            "Quarshie",
+            "ZX-9047",
+            "St. Mary",
+            "SQLite format 3",
+        ] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret:?} readable in {}",
+                path.display()
+            );
+        }
+    }
+    // ...yet the backup is whole for whoever has the key.
+    verify(&b.path, store.key()).unwrap();
+}
+
+#[test]
+fn a_backup_from_another_school_needs_its_recovery_key_and_a_wrong_one_changes_nothing() {
+    let (other_dir, other) = new_store();
+    set_up_school(&other);
+    add(&other, "B-1");
+    add(&other, "B-2");
+    let b = back_up(&other, &other_dir.path().join("backups")).unwrap();
+    let other_recovery = other.key().recovery_text();
+
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    add(&store, "A-1");
+    drop(store);
+    let e = restore(dir.path(), &b.path, None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::RecoveryKeyNeeded);
+    let wrong = crate::store::DatabaseKey::generate().recovery_text();
+    let e = restore(dir.path(), &b.path, Some(&wrong)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::RecoveryKeyNeeded);
+    assert_eq!(
+        count(&Store::open(dir.path()).unwrap()),
+        1,
+        "nothing changed"
+    );
+
+    restore(dir.path(), &b.path, Some(&other_recovery)).unwrap();
+    assert_eq!(count(&Store::open(dir.path()).unwrap()), 2);
 }

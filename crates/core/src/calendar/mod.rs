@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::{now_utc, parse_iso_date};
+use crate::users::Permission;
 use crate::validate::Problems;
 use crate::years::{self, AcademicYear};
 
@@ -122,6 +123,7 @@ fn bits_to_days(bits: u8) -> Vec<u8> {
 
 /// The calendar of the year with `year_id`, or of the current year.
 pub fn get(store: &Store, year_id: Option<Id>) -> Result<Calendar> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         let year = match year_id {
             Some(id) => years::load_year(c, id)?,
@@ -198,6 +200,7 @@ struct WorkingDaysRecord<'a> {
 
 /// Sets the school days of the week (1 = Monday ... 7 = Sunday) for a year.
 pub fn set_working_days(store: &Store, year_id: Id, days: &[u8]) -> Result<Calendar> {
+    store.require(Permission::ManageSchool)?;
     let mut bits = 0u8;
     for d in days {
         if !(1..=7).contains(d) {
@@ -238,6 +241,7 @@ pub fn set_working_days(store: &Store, year_id: Id, days: &[u8]) -> Result<Calen
 
 /// Adds a holiday or closure (one day, or a range) to a year.
 pub fn add_holiday(store: &Store, year_id: Id, input: &HolidayInput) -> Result<Holiday> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| insert_holiday(w, year_id, input))
 }
 
@@ -299,6 +303,7 @@ pub(crate) fn insert_holiday(
 }
 
 pub fn remove_holiday(store: &Store, id: Id) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         if w.conn()
             .execute("DELETE FROM holidays WHERE id = ?1", [id])?

@@ -12,6 +12,7 @@ use crate::attendance::{self, NewMark, Source};
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
+use crate::users::Permission;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -53,6 +54,7 @@ fn minutes_late(time: NaiveTime, cut_off: NaiveTime) -> Option<u32> {
 
 /// [`check_in`] at a given instant (tests use it to place the scan before or after the cut-off).
 pub(crate) fn check_in_at(store: &Store, scanned: &str, at: DateTime<Utc>) -> Result<CheckIn> {
+    store.require(Permission::TakeAttendance)?;
     let token = normalise_token(scanned);
     if token.is_empty() {
         return Err(Error::validation("code", "Nothing was scanned"));

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 
 pub use checkin::{CheckIn, CheckInOutcome, check_in};
 
@@ -175,6 +176,7 @@ fn check_holder(c: &Connection, kind: HolderKind, holder_id: Id) -> Result<()> {
 
 /// Replaces a holder's card (lost or damaged): the old card stops working at once.
 pub fn reissue(store: &Store, kind: HolderKind, holder_id: Id) -> Result<CardView> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         check_holder(w.conn(), kind, holder_id)?;
         revoke_live(w, kind, holder_id)?;
@@ -185,6 +187,7 @@ pub fn reissue(store: &Store, kind: HolderKind, holder_id: Id) -> Result<CardVie
 
 /// Withdraws a holder's card without a replacement.
 pub fn revoke(store: &Store, kind: HolderKind, holder_id: Id) -> Result<()> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         check_holder(w.conn(), kind, holder_id)?;
         revoke_live(w, kind, holder_id)
@@ -193,6 +196,7 @@ pub fn revoke(store: &Store, kind: HolderKind, holder_id: Id) -> Result<()> {
 
 /// The cards of a class's active students, in roll order, issuing any that are missing.
 pub fn class_cards(store: &Store, class_id: Id) -> Result<Vec<CardView>> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         if crate::classes::load(w.conn(), class_id)?.is_none() {
             return Err(Error::not_found("The class"));
@@ -209,6 +213,7 @@ pub fn class_cards(store: &Store, class_id: Id) -> Result<Vec<CardView>> {
 
 /// The cards of every active staff member, issuing any that are missing.
 pub fn staff_cards(store: &Store) -> Result<Vec<CardView>> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         let ids: Vec<Id> = w
             .conn()
@@ -226,6 +231,7 @@ pub fn staff_cards(store: &Store) -> Result<Vec<CardView>> {
 
 /// The holder's card, issuing one if they have none.
 pub fn card(store: &Store, kind: HolderKind, holder_id: Id) -> Result<CardView> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         check_holder(w.conn(), kind, holder_id)?;
         let token = ensure(w, kind, holder_id)?;

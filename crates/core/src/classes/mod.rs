@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 use crate::validate::Problems;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +123,7 @@ fn validate(input: &ClassInput, id: Id) -> Result<Class> {
 }
 
 pub fn create(store: &Store, input: &ClassInput) -> Result<Class> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| insert(w, input))
 }
 
@@ -162,6 +164,7 @@ pub(crate) fn delete_if_unused(w: &mut Writer<'_>, id: Id) -> Result<()> {
 }
 
 pub fn update(store: &Store, id: Id, input: &ClassInput) -> Result<Class> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         let old = load(w.conn(), id)?.ok_or_else(|| Error::not_found("The class"))?;
         let new = validate(input, id)?;
@@ -193,6 +196,7 @@ fn ensure_unique_name(c: &Connection, class: &Class) -> Result<()> {
 
 /// Every class with its count of active students, in grade then section order.
 pub fn list(store: &Store) -> Result<Vec<ClassSummary>> {
+    store.require(Permission::ViewStudents)?;
     store.read(list_in)
 }
 
@@ -222,6 +226,7 @@ fn sort_key(c: &Class) -> (u8, u32, String, String) {
 
 /// The class with this name (case-insensitive, spacing aside).
 pub fn find_by_name(store: &Store, name: &str) -> Result<Option<Class>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| find(c, name))
 }
 

@@ -22,6 +22,7 @@ use crate::classes::{self, Class};
 use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::Store;
+use crate::users::Permission;
 
 /// The table's header row: the preamble takes rows 0 and 1 (school, title) and
 /// [`Table::start`] leaves row 2 blank, which here holds the weekday initials.
@@ -49,6 +50,7 @@ const DAY_WIDTH: f64 = 3.5;
 /// percentage. A month no academic year touches, or text that is not a month, is refused
 /// naming `month`.
 pub fn monthly_register(store: &Store, class_id: Option<Id>, month: &str) -> Result<Export> {
+    super::require_all(store, &[Permission::ViewAttendance, Permission::Export])?;
     let (first, last) = parse_month(month)?;
     // The class list's order; read before the snapshot below, which re-reads each class's
     // students (a class emptied in between gets no sheet).
@@ -63,7 +65,13 @@ pub fn monthly_register(store: &Store, class_id: Option<Id>, month: &str) -> Res
         ),
     };
     let register = store.read(|c| Register::load(c, class_id, listed, first, last))?;
-    register.write()
+    let export = register.write()?;
+    let what = format!(
+        "Attendance register for {}: {}",
+        first.format("%B %Y"),
+        export.sheets.join(", ")
+    );
+    super::logged(store, &what, export)
 }
 
 /// `YYYY-MM` to the month's first and last days.

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::fees::{self, format_amount};
 use crate::id::Id;
 use crate::store::Store;
+use crate::users::Permission;
 
 /// A one-sheet workbook under the school's name and `title`: `fill` writes the rows and
 /// answers how many it wrote.
@@ -35,12 +36,16 @@ fn one_sheet(
     )?;
     let rows = fill(&mut table, &school)?;
     table.finish()?;
-    Ok(Export {
+    let export = Export {
         bytes: wb.save_to_buffer().map_err(xlsx_error)?,
         sheets: vec![sheet.to_owned()],
         rows,
-    })
+    };
+    super::logged(store, &title, export)
 }
+
+/// What the fee reports need: reading fee reports, and exporting.
+const FEE_REPORT: [Permission; 2] = [Permission::ViewFeeReports, Permission::Export];
 
 fn workbook_formats(store: &Store) -> Result<(crate::school::SchoolProfile, Formats)> {
     let school = store.read(crate::school::require)?;
@@ -52,6 +57,7 @@ fn workbook_formats(store: &Store) -> Result<(crate::school::SchoolProfile, Form
 /// Students owing money past its due date: the amount overdue (not the total fees), the
 /// total owed today, and how late.
 pub fn defaulters_export(store: &Store, class_id: Option<Id>) -> Result<Export> {
+    super::require_all(store, &FEE_REPORT)?;
     let list = fees::defaulters(store, class_id)?;
     one_sheet(
         store,
@@ -111,7 +117,8 @@ fn total_row(label: String, amount: i64) -> [Cell<'static>; 8] {
 
 /// A day's receipts with the totals by method, the cash expected, and the cash closings.
 pub fn day_book_export(store: &Store, date: Option<&str>) -> Result<Export> {
-    let book = fees::day_book(store, date)?;
+    super::require_all(store, &FEE_REPORT)?;
+    let book = store.read(|c| fees::day_book_in(c, date))?;
     one_sheet(
         store,
         "Day book",
@@ -189,6 +196,7 @@ pub fn day_book_export(store: &Store, date: Option<&str>) -> Result<Export> {
 
 /// Collection against expected for a term, by class.
 pub fn collection_export(store: &Store, term_id: Id) -> Result<Export> {
+    super::require_all(store, &FEE_REPORT)?;
     let c = fees::collection(store, term_id)?;
     one_sheet(
         store,
@@ -225,6 +233,7 @@ pub fn collection_export(store: &Store, term_id: Id) -> Result<Export> {
 
 /// A student's statement: every entry with the running balance.
 pub fn statement_export(store: &Store, student_id: Id) -> Result<Export> {
+    super::require_all(store, &[Permission::TakePayments, Permission::Export])?;
     let account = fees::balance(store, student_id)?;
     let lines = fees::statement(store, student_id)?;
     one_sheet(

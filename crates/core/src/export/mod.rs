@@ -4,6 +4,7 @@
 //! half-written file where the user looks for it.
 
 mod attendance;
+mod audit;
 mod fees;
 mod register;
 mod roll;
@@ -17,8 +18,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::id::Id;
+use crate::store::Store;
+use crate::users::Permission;
 
 pub use attendance::monthly_register;
+pub use audit::audit_export;
 pub use fees::{collection_export, day_book_export, defaulters_export, statement_export};
 pub use register::{student_register, student_register_export};
 pub use roll::{class_roll, class_roll_export};
@@ -34,6 +38,21 @@ pub struct Export {
     pub sheets: Vec<String>,
     /// Student rows written (the template's example row counts as one).
     pub rows: usize,
+}
+
+/// Checks that the signed-in user has every permission in `needs` (an export needs
+/// [`Permission::Export`] and the permission to read what it exports).
+fn require_all(store: &Store, needs: &[Permission]) -> Result<()> {
+    for p in needs {
+        store.require(*p)?;
+    }
+    Ok(())
+}
+
+/// Records in the audit trail that `what` was exported, and hands the workbook on.
+fn logged(store: &Store, what: &str, export: Export) -> Result<Export> {
+    crate::audit::log(store, crate::audit::Action::Export, what)?;
+    Ok(export)
 }
 
 /// Saves `bytes` at `path`, which must end in `.xlsx`. The bytes go to a temporary file in

@@ -11,6 +11,7 @@ use crate::guardians::{self, Guardian, Relation};
 use crate::import::fields::Field;
 use crate::store::Store;
 use crate::students::{self, Student};
+use crate::users::Permission;
 
 /// The sheet's name; the import template's data sheet has the same one.
 pub(crate) const SHEET: &str = "Students";
@@ -22,6 +23,7 @@ pub fn student_register(store: &Store) -> Result<Vec<u8>> {
 
 /// [`student_register`], with the sheet name and the number of students written.
 pub fn student_register_export(store: &Store) -> Result<Export> {
+    store.require(Permission::Export)?;
     // Two queries for the whole school, in one snapshot.
     let (school, students, guardians) = store.read(|c| {
         Ok((
@@ -58,11 +60,12 @@ pub fn student_register_export(store: &Store) -> Result<Export> {
         table.row(&cells)?;
     }
     let rows = table.finish()?;
-    Ok(Export {
+    let export = Export {
         bytes: wb.save_to_buffer().map_err(xlsx_error)?,
         sheets: vec![SHEET.to_owned()],
         rows,
-    })
+    };
+    super::logged(store, &format!("Student register: {rows} students"), export)
 }
 
 /// One student as the register sees them: guardians primary first.

@@ -16,6 +16,7 @@ use crate::id::Id;
 use crate::import::fields::Field;
 use crate::store::Store;
 use crate::students::{self, StudentFilter, StudentRow, StudentStatus};
+use crate::users::Permission;
 
 /// The roll's columns. The headers are the import's own, so a roll re-imports too.
 fn headers() -> [&'static str; 7] {
@@ -38,6 +39,7 @@ pub fn class_roll(store: &Store, class_id: Option<Id>) -> Result<Vec<u8>> {
 
 /// [`class_roll`], with the sheet names and the number of students written.
 pub fn class_roll_export(store: &Store, class_id: Option<Id>) -> Result<Export> {
+    store.require(Permission::Export)?;
     let school = store.read(crate::school::require)?;
     let classes: Vec<Class> = match class_id {
         Some(id) => vec![
@@ -101,7 +103,8 @@ pub fn class_roll_export(store: &Store, class_id: Option<Id>) -> Result<Export> 
         export.sheets.push(name);
     }
     export.bytes = wb.save_to_buffer().map_err(xlsx_error)?;
-    Ok(export)
+    let what = format!("Class roll: {}", export.sheets.join(", "));
+    super::logged(store, &what, export)
 }
 
 fn title(class: &Class, made: &str) -> String {

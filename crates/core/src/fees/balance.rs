@@ -14,6 +14,7 @@ use super::setup::{FineKind, school_today};
 use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::Store;
+use crate::users::Permission;
 
 /// What a student owes for one head in one term.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -267,11 +268,13 @@ pub(crate) fn account_with(
 
 /// A student's dues and balance today.
 pub fn balance(store: &Store, student_id: Id) -> Result<StudentFees> {
+    store.require(Permission::TakePayments)?;
     store.read(|c| Ok(account(c, student_id, school_today(c)?)?.fees))
 }
 
 /// Every entry of a student's account with the running balance, oldest first.
 pub fn statement(store: &Store, student_id: Id) -> Result<Vec<StatementLine>> {
+    store.require(Permission::TakePayments)?;
     store.read(|c| {
         let lookups = Lookups::load(c)?;
         let acc = account_with(c, &lookups, student_id, school_today(c)?)?;

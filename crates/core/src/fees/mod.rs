@@ -28,6 +28,7 @@ pub use money::{format_amount, parse_amount};
 pub use payments::{AllocationInput, DueRef, PaymentInput, ReversalInput, pay, reverse};
 pub use pdf::receipt_pdf;
 pub use receipts::{Receipt, ReceiptCheck, ReceiptLine, receipt, receipt_prefix, verify_receipt};
+pub(crate) use reports::day_book_in;
 pub use reports::{
     CashClosing, CashierCash, ClassCollection, Collection, DayBook, DayBookLine, DayBookReversal,
     Defaulter, MethodTotal, close_cash, collection, day_book, defaulters,

@@ -13,6 +13,7 @@ use super::{EntryKind, PaymentMethod, format_amount, parse_amount};
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::Store;
+use crate::users::Permission;
 use crate::validate::Problems;
 
 /// One due (a term's head) the clerk picked to pay.
@@ -52,7 +53,8 @@ pub struct PaymentInput {
     /// `allocations`): the oldest dues of all first.
     #[serde(default)]
     pub dues: Vec<DueRef>,
-    /// The staff member taking the money, printed on the receipt as the cashier.
+    /// The staff member taking the money, printed on the receipt as the cashier. When a user
+    /// is signed in, they are the cashier and this is not used.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub cashier: Option<Id>,
@@ -63,14 +65,16 @@ pub struct PaymentInput {
 pub struct ReversalInput {
     pub receipt_no: String,
     pub reason: String,
-    /// The staff member reversing it.
+    /// The staff member reversing it. When a user is signed in, they are named instead.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub by: Option<Id>,
 }
 
-/// Takes a payment and returns its receipt (the original print).
+/// Takes a payment and returns its receipt (the original print). The cashier is the
+/// signed-in user, or (in a school without users) the staff member chosen in the input.
 pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
+    let actor = store.require(Permission::TakePayments)?;
     store.write(|w| {
         let school = crate::school::require(w.conn())?;
         let digits = school.currency_minor_units;
@@ -113,7 +117,10 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
         p.finish()?;
         let amount = amount.ok_or_else(|| Error::internal("validated amount missing"))?;
         let today = school_today(w.conn())?;
-        let cashier = super::setup::staff_name(w.conn(), input.cashier, "cashier")?;
+        let cashier = match &actor {
+            Some(a) => a.name.clone(),
+            None => super::setup::staff_name(w.conn(), input.cashier, "cashier")?,
+        };
         let acc = account(w.conn(), input.student_id, today)?;
 
         // The late fines accrued to today become entries before anything is paid.
@@ -272,8 +279,10 @@ pub fn pay(store: &Store, input: &PaymentInput) -> Result<Receipt> {
 }
 
 /// Reverses a payment: a new entry putting its amount back on the dues it paid. The payment
-/// stays as it was and its receipt number is kept, void.
+/// stays as it was and its receipt number is kept, void. The reversal names the signed-in
+/// user, or (in a school without users) the staff member chosen in the input.
 pub fn reverse(store: &Store, input: &ReversalInput) -> Result<LedgerEntry> {
+    let actor = store.require(Permission::ReversePayments)?;
     let mut p = Problems::default();
     let reason = p.required("reason", "The reason for the reversal", &input.reason, 200);
     p.finish()?;
@@ -304,7 +313,10 @@ pub fn reverse(store: &Store, input: &ReversalInput) -> Result<LedgerEntry> {
             ));
         }
         let today = school_today(w.conn())?;
-        let by = super::setup::staff_name(w.conn(), input.by, "by")?;
+        let by = match &actor {
+            Some(a) => a.name.clone(),
+            None => super::setup::staff_name(w.conn(), input.by, "by")?,
+        };
         append(
             w,
             NewEntry {

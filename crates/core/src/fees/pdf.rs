@@ -12,6 +12,7 @@ use super::format_amount;
 use super::receipts::{Receipt, view};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::users::Permission;
 
 const PAGE_W: f32 = 420.0; // A5, in points
 const PAGE_H: f32 = 595.0;
@@ -110,6 +111,7 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
 
 /// The receipt `receipt_no` as PDF bytes; `duplicate` marks a copy printed before.
 pub fn receipt_pdf(store: &Store, receipt_no: &str, duplicate: bool) -> Result<Vec<u8>> {
+    store.require(Permission::TakePayments)?;
     let (r, order) = store.read(|c| {
         let order = crate::school::require(c)?.date_order;
         Ok((view(c, receipt_no)?, order))

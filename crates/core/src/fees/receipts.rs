@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -119,6 +120,7 @@ fn payment_by_number(c: &Connection, receipt_no: &str) -> Result<LedgerEntry> {
 
 /// The receipt as it prints now (`duplicate` when it was printed before). Records the print.
 pub fn receipt(store: &Store, receipt_no: &str) -> Result<Receipt> {
+    store.require(Permission::TakePayments)?;
     store.write(|w| print(w, receipt_no))
 }
 
@@ -238,6 +240,7 @@ pub fn verify_receipt(
     qr_or_number: &str,
     code: Option<&str>,
 ) -> Result<ReceiptCheck> {
+    store.require(Permission::TakePayments)?;
     let text = qr_or_number.trim();
     let (receipt_no, claimed_amount, claimed_date, claimed_hash) =
         if let Some(rest) = text.strip_prefix("RBR1|") {

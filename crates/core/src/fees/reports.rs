@@ -3,16 +3,18 @@
 //! total fees), and collection against what was expected for a term, by class.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::balance::{Lookups, account_with};
 use super::setup::school_today;
 use super::{PaymentMethod, parse_amount};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store};
+use crate::text::fold;
 use crate::time::{now_utc, parse_optional_date};
+use crate::users::{Permission, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -239,11 +241,19 @@ pub(crate) fn day_book_on(c: &Connection, date: NaiveDate) -> Result<DayBook> {
 
 /// A day's receipts (default: today at the school).
 pub fn day_book(store: &Store, date: Option<&str>) -> Result<DayBook> {
-    store.read(|c| day_book_on(c, the_date(c, date)?))
+    store.require(Permission::TakePayments)?;
+    store.read(|c| day_book_in(c, date))
+}
+
+/// [`day_book`] on an open connection, unchecked (the day book export checks for itself).
+pub(crate) fn day_book_in(c: &Connection, date: Option<&str>) -> Result<DayBook> {
+    day_book_on(c, the_date(c, date)?)
 }
 
 /// Records the cash counted at the end of a day against what the day book expects: for one
-/// cashier's drawer when `cashier` is given, else for the whole day.
+/// cashier's drawer when `cashier` is given, else for the whole day. A signed-in clerk closes
+/// their own drawer only (whatever `cashier` is, it must be them); accountants and
+/// administrators close anyone's, or the whole day's.
 pub fn close_cash(
     store: &Store,
     date: Option<&str>,
@@ -251,9 +261,31 @@ pub fn close_cash(
     note: &str,
     cashier: Option<Id>,
 ) -> Result<CashClosing> {
+    let actor = store.require(Permission::TakePayments)?;
     store.write(|w| {
         let date = the_date(w.conn(), date)?;
-        let closed_by = super::setup::staff_name(w.conn(), cashier, "cashier")?;
+        let chosen = cashier
+            .map(|id| cashier_name(w.conn(), id))
+            .transpose()?;
+        let drawer = match &actor {
+            Some(a) if a.role == Role::Clerk => {
+                if let Some(other) = &chosen
+                    && fold(other) != fold(&a.name)
+                {
+                    return Err(Error::new(
+                        ErrorCode::Forbidden,
+                        format!(
+                            "A clerk may close only their own cash drawer (signed in as {}). \
+                             Ask an accountant or administrator to close {other}'s.",
+                            a.name
+                        ),
+                    ));
+                }
+                Some(a.name.clone())
+            }
+            _ => chosen,
+        };
+        let closed_by = drawer.clone().unwrap_or_default();
         let school = crate::school::require(w.conn())?;
         let counted = parse_amount("counted", counted, school.currency_minor_units)?;
         let note = crate::text::clean(note);
@@ -261,7 +293,7 @@ pub fn close_cash(
             return Err(Error::validation("note", "The note is longer than 200 characters"));
         }
         let book = day_book_on(w.conn(), date)?;
-        let expected = if cashier.is_some() {
+        let expected = if drawer.is_some() {
             book.by_cashier
                 .iter()
                 .find(|c| c.cashier == closed_by)
@@ -299,6 +331,23 @@ pub fn close_cash(
     })
 }
 
+/// The name a cashier's receipts carry: a staff member's, or a user's (who take payments
+/// under their own name when signed in).
+fn cashier_name(c: &Connection, id: Id) -> Result<String> {
+    if let Some(s) = crate::staff::load(c, id)?
+        && s.active
+    {
+        return Ok(s.name);
+    }
+    c.query_row(
+        "SELECT name FROM users WHERE id = ?1 AND active = 1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::validation("cashier", "That person is not on the staff list"))
+}
+
 /// A student who owes money past its due date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -320,6 +369,7 @@ pub struct Defaulter {
 /// Active students with a balance owed past its due date, by class then name; optionally
 /// one class.
 pub fn defaulters(store: &Store, class_id: Option<Id>) -> Result<Vec<Defaulter>> {
+    store.require(Permission::ViewFeeReports)?;
     store.read(|c| {
         let today = school_today(c)?;
         let ids: Vec<Id> = c
@@ -387,6 +437,7 @@ fn percent_bp(expected: i64, collected: i64) -> Option<i64> {
 
 /// What was expected for a term and what has been collected, by the students' current class.
 pub fn collection(store: &Store, term_id: Id) -> Result<Collection> {
+    store.require(Permission::ViewFeeReports)?;
     store.read(|c| {
         let school = crate::school::require(c)?;
         let term_name: String = c

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::{now_utc, parse_optional_date};
+use crate::users::Permission;
 use crate::validate::Problems;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +156,7 @@ pub(crate) fn school_today(c: &Connection) -> Result<NaiveDate> {
 }
 
 pub fn add_head(store: &Store, input: &HeadInput) -> Result<FeeHead> {
+    store.require(Permission::ManageFees)?;
     let mut p = Problems::default();
     let name = p.required("name", "The fee head's name", &input.name, 60);
     p.finish()?;
@@ -185,6 +187,7 @@ pub fn add_head(store: &Store, input: &HeadInput) -> Result<FeeHead> {
 }
 
 pub fn heads(store: &Store) -> Result<Vec<FeeHead>> {
+    store.require(Permission::TakePayments)?;
     store.read(|c| {
         Ok(
             c.prepare("SELECT id, name, optional FROM fee_heads ORDER BY name")?
@@ -203,6 +206,7 @@ pub fn heads(store: &Store) -> Result<Vec<FeeHead>> {
 /// Sets (adds or replaces) one line of the structure. Charges already made stay as they
 /// were; a changed amount is for students charged from now on.
 pub fn set_structure(store: &Store, input: &StructureInput) -> Result<StructureLine> {
+    store.require(Permission::ManageFees)?;
     store.write(|w| {
         let digits = minor_digits(w.conn())?;
         let mut p = Problems::default();
@@ -294,6 +298,7 @@ pub fn structure(
     class_id: Option<Id>,
     term_id: Option<Id>,
 ) -> Result<Vec<StructureLine>> {
+    store.require(Permission::TakePayments)?;
     store.read(|c| load_lines(c, None, class_id, term_id))
 }
 
@@ -367,6 +372,7 @@ pub fn apply_structure(
     term_id: Id,
     pro_rata: bool,
 ) -> Result<Applied> {
+    store.require(Permission::ManageFees)?;
     store.write(|w| {
         let lines = load_lines(w.conn(), None, Some(class_id), Some(term_id))?;
         if lines.is_empty() {
@@ -570,6 +576,7 @@ pub(crate) fn on_join_class(w: &mut Writer<'_>, student_id: Id, class_id: Id) ->
 /// Says whether a student takes an optional head (a transport route). Taking it charges
 /// them for the terms their class's structure was applied to that have not ended.
 pub fn set_optional_head(store: &Store, student_id: Id, head_id: Id, takes: bool) -> Result<()> {
+    store.require(Permission::ManageFees)?;
     store.write(|w| {
         let head = head_of(w.conn(), head_id)?;
         if !head.optional {
@@ -611,6 +618,7 @@ pub fn set_optional_head(store: &Store, student_id: Id, head_id: Id, takes: bool
 /// Adds a concession for a student; it is set against their charges at once (those already
 /// made) and against charges made later.
 pub fn add_concession(store: &Store, input: &ConcessionInput) -> Result<Concession> {
+    store.require(Permission::ManageFees)?;
     store.write(|w| {
         let digits = minor_digits(w.conn())?;
         let mut p = Problems::default();

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 use crate::validate::Problems;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -398,6 +399,7 @@ fn update(w: &mut Writer<'_>, old: &Guardian, new: &Guardian) -> Result<bool> {
 
 /// The guardian whose mobile (or alternate) number is `e164`.
 pub fn find_by_phone(store: &Store, phone: &str) -> Result<Option<Guardian>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         let school = crate::school::require(c)?;
         let e164 = crate::phone::normalise("phone", phone, &school.phone_country)?;

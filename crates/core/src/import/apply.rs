@@ -14,9 +14,11 @@ use super::rows::ClassRef;
 use super::types::{
     ImportOptions, ImportOutcome, ImportPhase, ImportPreview, ImportProgress, RowAction,
 };
+use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Store, Writer};
+use crate::users::Permission;
 
 fn cancelled() -> Error {
     Error::new(
@@ -47,6 +49,7 @@ pub fn preview(
     on_progress: &mut dyn FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportPreview> {
+    store.require(Permission::ImportStudents)?;
     let mut progress = reporter(ImportPhase::Checking, on_progress, cancel);
     store.read(|c| plan::plan(c, book, options, &mut progress).map(|p| p.preview))
 }
@@ -60,6 +63,7 @@ pub fn run(
     on_progress: &mut dyn FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome> {
+    store.require(Permission::ImportStudents)?;
     let started = Instant::now();
     let device = store.device_id();
     let result = store.write(|w| {
@@ -221,6 +225,16 @@ fn write(
     record.classes_created = u32::try_from(classes_created.len()).unwrap_or(u32::MAX);
     record.seq_to = w.last_seq();
     history::record(w, device, &record)?;
+    let actor = w.actor().cloned();
+    crate::audit::event(
+        w,
+        actor.as_ref(),
+        Action::Import,
+        &format!(
+            "{} ({}): {inserted} added, {updated} updated, {} skipped",
+            book.file.file_name, p.sheet, record.skipped
+        ),
+    )?;
     let skipped = record.skipped;
     Ok(ImportOutcome {
         committed: true,

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 
 pub(crate) fn remembered_mapping(
     c: &Connection,
@@ -104,6 +105,7 @@ pub(crate) fn item(
 
 /// Every import, newest first.
 pub fn list(store: &Store) -> Result<Vec<ImportRecord>> {
+    store.require(Permission::ImportStudents)?;
     store.read(|c| {
         let undoable = undoable(c)?;
         let mut stmt = c.prepare(
@@ -167,6 +169,7 @@ fn undoable(c: &Connection) -> Result<Option<Id>> {
 /// Undoes the last import: removes what it added and puts back what it changed, in one
 /// transaction (recorded in the outbox like any other change).
 pub fn undo_last(store: &Store) -> Result<UndoSummary> {
+    store.require(Permission::ImportStudents)?;
     store.write(|w| {
         let Some(import_id) = undoable(w.conn())? else {
             return Err(Error::new(

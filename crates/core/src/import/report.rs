@@ -10,9 +10,11 @@ use super::read::{Cell, Workbook};
 use super::types::ImportOptions;
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::users::Permission;
 
 /// The report for `book` imported with `options`, as .xlsx bytes.
 pub fn error_report(store: &Store, book: &Workbook, options: &ImportOptions) -> Result<Vec<u8>> {
+    store.require(Permission::ImportStudents)?;
     let plan = store.read(|c| plan::plan(c, book, options, &mut |_, _| Ok(())))?;
     let p = &plan.preview;
     let sheet = book

@@ -13,6 +13,7 @@ use crate::id::Id;
 use crate::store::{Op, RecordType, Store};
 use crate::students::photo::{decode_limited, shrink_to};
 use crate::time::now_utc;
+use crate::users::Permission;
 
 pub const LOGO_MAX_SIDE: u32 = 400;
 
@@ -22,6 +23,7 @@ fn record_id() -> Id {
 
 /// Stores the school's logo (JPEG, PNG or WebP), replacing any earlier one.
 pub fn set_logo(store: &Store, bytes: &[u8]) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
     let img = shrink_to(decode_limited(bytes, "logo", "logo")?, LOGO_MAX_SIDE);
     let mut out = Cursor::new(Vec::new());
     img.to_rgba8()
@@ -48,6 +50,7 @@ pub fn set_logo(store: &Store, bytes: &[u8]) -> Result<()> {
 }
 
 pub fn remove_logo(store: &Store) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         if w.conn().execute("DELETE FROM school_logo", [])? > 0 {
             w.record(
@@ -63,6 +66,7 @@ pub fn remove_logo(store: &Store) -> Result<()> {
 
 /// The logo as PNG bytes, when there is one.
 pub fn logo(store: &Store) -> Result<Option<Vec<u8>>> {
+    store.require(Permission::ViewStudents)?;
     store.read(load)
 }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::now_utc;
+use crate::users::Permission;
 use crate::validate::Problems;
 use crate::years::{self, AcademicYear, TermInput, YearInput};
 
@@ -316,6 +317,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SchoolProfile> {
 /// one transaction.
 /// Field names in errors are prefixed: `school.name`, `year.start_date`, `terms[1].end_date`.
 pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
+    store.require(Permission::ManageSchool)?;
     let profile =
         validate(&input.school, Id::new()).map_err(|e| crate::error::prefix_field(e, "school"))?;
     store.write(|w| {
@@ -345,6 +347,7 @@ pub fn setup(store: &Store, input: &SetupInput) -> Result<SchoolProfile> {
 
 /// Edits the profile; the id stays.
 pub fn update(store: &Store, input: &SchoolInput) -> Result<SchoolProfile> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         let old = require(w.conn())?;
         let new = validate(input, old.id)?;

@@ -13,6 +13,7 @@ use crate::id::Id;
 use crate::store::Store;
 use crate::students::StudentRow;
 use crate::text::fold;
+use crate::users::Permission;
 
 /// Why a student matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -80,6 +81,7 @@ const JOINS: &str = "LEFT JOIN classes c ON c.id = s.class_id
      LEFT JOIN guardians g ON g.id = l.guardian_id";
 
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| search_in(c, query, limit))
 }
 

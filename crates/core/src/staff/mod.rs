@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store};
 use crate::time::{now_utc, parse_optional_date};
+use crate::users::Permission;
 use crate::validate::Problems;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +65,7 @@ fn validate(input: &StaffInput) -> Result<(String, String)> {
 }
 
 pub fn create(store: &Store, input: &StaffInput) -> Result<Staff> {
+    store.require(Permission::ManageSchool)?;
     let (name, role) = validate(input)?;
     store.write(|w| {
         let staff = Staff {
@@ -83,6 +85,7 @@ pub fn create(store: &Store, input: &StaffInput) -> Result<Staff> {
 }
 
 pub fn update(store: &Store, id: Id, input: &StaffInput) -> Result<Staff> {
+    store.require(Permission::ManageSchool)?;
     let (name, role) = validate(input)?;
     store.write(|w| {
         let old = load(w.conn(), id)?.ok_or_else(|| Error::not_found("The staff member"))?;
@@ -107,6 +110,7 @@ pub fn update(store: &Store, id: Id, input: &StaffInput) -> Result<Staff> {
 
 /// Every staff member, active first, by name.
 pub fn list(store: &Store) -> Result<Vec<Staff>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         Ok(
             c.prepare("SELECT id, name, role, active FROM staff ORDER BY active DESC, name")?
@@ -135,6 +139,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
 
 /// Active staff with their arrival on `date` (default: today at the school).
 pub fn arrivals(store: &Store, date: Option<&str>) -> Result<Vec<StaffArrival>> {
+    store.require(Permission::ViewAttendance)?;
     store.read(|c| {
         let date: NaiveDate = match parse_optional_date("date", date)? {
             Some(d) => d,

@@ -25,12 +25,14 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../fees/0015_cash_closings.sql")),
         M::up(include_str!("../school/0016_school_logo.sql")),
         M::up(include_str!("../backup/0017_device_settings.sql")),
+        M::up(include_str!("../users/0018_users.sql")),
+        M::up(include_str!("../audit/0019_audit.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 17;
+const STEP_COUNT: usize = 19;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

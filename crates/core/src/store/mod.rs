@@ -4,20 +4,23 @@
 
 mod device;
 mod doctor;
+pub(crate) mod key;
 mod migrations;
 mod outbox;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
+use crate::users::Session;
 
 pub use doctor::DoctorReport;
+pub use key::DatabaseKey;
 pub use outbox::{Op, OutboxEntry, RecordType};
 pub(crate) use writer::Writer;
 
@@ -49,25 +52,61 @@ pub struct Store {
     conn: Mutex<Connection>,
     device_id: Id,
     path: PathBuf,
+    /// Who is signed in; the permission checks and the outbox's user stamps read it.
+    session: RwLock<Session>,
+    /// The key the database is encrypted with (backups are encrypted with it too).
+    key: DatabaseKey,
+    /// Whether this open made the key (a new database): the recovery key must be shown.
+    new_key: bool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `data_dir`.
+    /// Opens (creating if needed) the encrypted database in `data_dir`, with its key from the
+    /// OS keyring. A new database gets a new random key, kept in the keyring (see
+    /// [`Store::has_new_key`]); an unencrypted database from an earlier version is encrypted
+    /// in place. A database whose key this computer lacks needs [`Store::open_with_recovery_key`].
     pub fn open(data_dir: &Path) -> Result<Store> {
+        create_dir(data_dir)?;
+        let db = data_dir.join(DB_FILE);
+        let is_new = std::fs::metadata(&db).map_or(true, |m| m.len() == 0);
+        match key::load(data_dir)? {
+            Some(k) => Self::open_with_key(data_dir, k),
+            None if is_new || key::is_plain_sqlite(&db) => {
+                let k = DatabaseKey::generate();
+                key::save(data_dir, &k)?;
+                let mut store = Self::open_with_key(data_dir, k)?;
+                store.new_key = true;
+                Ok(store)
+            }
+            None => Err(key::wrong_key()),
+        }
+    }
+
+    /// Opens the database in `data_dir` with the school's recovery key (on a new PC, or after
+    /// the keyring was lost) and keeps the key in this computer's keyring.
+    pub fn open_with_recovery_key(data_dir: &Path, recovery_key: &str) -> Result<Store> {
+        let k = DatabaseKey::from_recovery_text(recovery_key)?;
+        let store = Self::open_with_key(data_dir, k.clone())?;
+        key::save(data_dir, &k)?;
+        Ok(store)
+    }
+
+    /// Opens (creating if needed) the database in `data_dir` encrypted with `key`, leaving the
+    /// keyring alone.
+    pub fn open_with_key(data_dir: &Path, key: DatabaseKey) -> Result<Store> {
         check_sqlite_version(rusqlite::version_number())?;
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            Error::io(
-                &format!("Cannot create the data folder {}", data_dir.display()),
-                &e,
-            )
-        })?;
+        create_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
+        if key::is_plain_sqlite(&path) {
+            encrypt_in_place(&path, &key)?;
+        }
         let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        key::apply(&conn, &key)?;
         configure(&conn)?;
         quick_check(&conn)?;
         check_application_id(&conn)?;
@@ -78,7 +117,27 @@ impl Store {
             conn: Mutex::new(conn),
             device_id,
             path,
+            session: RwLock::new(Session::default()),
+            key,
+            new_key: false,
         })
+    }
+
+    /// Whether this database was made by this open, with a new key: its recovery key has not
+    /// been shown to anyone yet.
+    pub fn has_new_key(&self) -> bool {
+        self.new_key
+    }
+
+    /// The recovery key (the database key, written for people), for an administrator to
+    /// print or write down.
+    pub fn recovery_key(&self) -> Result<String> {
+        self.require(crate::users::Permission::ManageUsers)?;
+        Ok(self.key.recovery_text())
+    }
+
+    pub(crate) fn key(&self) -> &DatabaseKey {
+        &self.key
     }
 
     pub fn path(&self) -> &Path {
@@ -88,6 +147,20 @@ impl Store {
     /// This installation's device id, made once when the database was created.
     pub fn device_id(&self) -> Id {
         self.device_id
+    }
+
+    pub(crate) fn session(&self) -> Session {
+        self.session
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_session(&self, session: Session) {
+        *self
+            .session
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = session;
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -113,7 +186,7 @@ impl Store {
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut writer = Writer::begin(tx, self.device_id)?;
+        let mut writer = Writer::begin(tx, self.device_id, self.session().active())?;
         let out = f(&mut writer)?;
         writer.commit()?;
         Ok(out)
@@ -131,6 +204,53 @@ impl Store {
     pub fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
         self.read(|c| outbox::pending(c, limit))
     }
+}
+
+fn create_dir(data_dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        Error::io(
+            &format!("Cannot create the data folder {}", data_dir.display()),
+            &e,
+        )
+    })
+}
+
+/// Encrypts an unencrypted database (from a version before encryption) with `key`: the
+/// data is exported into a new encrypted file, which then replaces the plain one.
+/// A damaged or foreign file is refused untouched.
+fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<()> {
+    {
+        let plain = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        quick_check(&plain)?;
+        let app_id: i32 = plain.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            check_application_id(&plain)?;
+        }
+    }
+    let tmp = path.with_extension("db.encrypting");
+    let _ = std::fs::remove_file(&tmp);
+    {
+        let conn = Connection::open(path)?;
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        key::attach(&conn, &tmp, "encrypted", key)?;
+        conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+        let app_id: i64 = conn.query_row("PRAGMA main.application_id", [], |r| r.get(0))?;
+        conn.execute_batch(&format!(
+            "PRAGMA encrypted.user_version = {version};
+             PRAGMA encrypted.application_id = {app_id};
+             DETACH DATABASE encrypted;"
+        ))?;
+    }
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| Error::io("Cannot encrypt the database", &e))?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    tracing::info!(path = %path.display(), "database encrypted");
+    Ok(())
 }
 
 fn check_sqlite_version(version: i32) -> Result<()> {

@@ -36,6 +36,8 @@ pub enum RecordType {
     LedgerEntry,
     CashClosing,
     SchoolLogo,
+    User,
+    AuditEvent,
 }
 
 impl RecordType {
@@ -65,6 +67,8 @@ impl RecordType {
             RecordType::LedgerEntry => "ledger_entry",
             RecordType::CashClosing => "cash_closing",
             RecordType::SchoolLogo => "school_logo",
+            RecordType::User => "user",
+            RecordType::AuditEvent => "audit_event",
         }
     }
 }

@@ -149,7 +149,7 @@ fn an_older_build_refuses_a_database_a_newer_one_migrated() {
     let (dir, store) = new_store();
     drop(store);
     // What a newer Rollbook leaves behind: a schema version beyond this build's.
-    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let conn = keyed(dir.path());
     conn.pragma_update(None, "user_version", migrations::latest() as i64 + 1)
         .unwrap();
     drop(conn);
@@ -161,7 +161,7 @@ fn an_older_build_refuses_a_database_a_newer_one_migrated() {
         err.message
     );
     // Left untouched.
-    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let conn = keyed(dir.path());
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -172,8 +172,10 @@ fn an_older_build_refuses_a_database_a_newer_one_migrated() {
 fn a_file_that_is_not_a_database_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(DB_FILE), vec![0x42u8; 8192]).unwrap();
+    // Garbage and a database encrypted with another key look the same: either way the
+    // answer is the recovery key (or a backup).
     let err = Store::open(dir.path()).unwrap_err();
-    assert_eq!(err.code, ErrorCode::DatabaseCorrupt, "{err:?}");
+    assert_eq!(err.code, ErrorCode::RecoveryKeyNeeded, "{err:?}");
     assert_eq!(
         std::fs::read(dir.path().join(DB_FILE)).unwrap(),
         vec![0x42u8; 8192],
@@ -209,8 +211,15 @@ fn a_damaged_database_is_refused_not_opened() {
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt, "{err:?}");
 }
 
-fn checkpoint(dir: &Path) {
+/// A connection to the store's file, keyed with this computer's key for it.
+fn keyed(dir: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
+    super::key::apply(&conn, &super::key::load(dir).unwrap().unwrap()).unwrap();
+    conn
+}
+
+fn checkpoint(dir: &Path) {
+    let conn = keyed(dir);
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
 }
@@ -222,9 +231,70 @@ fn another_programs_sqlite_file_is_refused() {
     conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);")
         .unwrap();
     drop(conn);
+    let before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt);
     assert!(err.message.contains("not a Rollbook one"));
+    assert_eq!(
+        std::fs::read(dir.path().join(DB_FILE)).unwrap(),
+        before,
+        "left untouched, not encrypted"
+    );
+}
+
+#[test]
+fn a_database_from_before_encryption_is_encrypted_in_place_with_nothing_lost() {
+    let (dir, store) = new_store();
+    set_up_school(&store);
+    classes::create(
+        &store,
+        &ClassInput {
+            name: "Grade 3 C".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(store);
+    // Make it what an earlier version left: the same data, unencrypted, no key kept.
+    let conn = keyed(dir.path());
+    let plain = dir.path().join("plain.db");
+    conn.execute(
+        "ATTACH DATABASE ?1 AS plain KEY ''",
+        [plain.to_string_lossy()],
+    )
+    .unwrap();
+    conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))
+        .unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA plain.user_version = {version};
+         PRAGMA plain.application_id = {};
+         DETACH DATABASE plain;",
+        super::APPLICATION_ID
+    ))
+    .unwrap();
+    drop(conn);
+    std::fs::rename(&plain, dir.path().join(DB_FILE)).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("{DB_FILE}{suffix}")));
+    }
+    super::key::forget(dir.path()).unwrap();
+    assert!(super::key::is_plain_sqlite(&dir.path().join(DB_FILE)));
+
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        store.has_new_key(),
+        "a new key, to be shown as the recovery key"
+    );
+    assert!(!super::key::is_plain_sqlite(&dir.path().join(DB_FILE)));
+    let names: Vec<String> = classes::list(&store)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.class.name)
+        .collect();
+    assert_eq!(names, ["Grade 3 C"]);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::hlc::{Hlc, wall_millis};
 use crate::id::Id;
 use crate::time::now_utc;
+use crate::users::Actor;
 
 pub(crate) struct Writer<'c> {
     tx: Transaction<'c>,
@@ -18,10 +19,12 @@ pub(crate) struct Writer<'c> {
     last_seq: i64,
     last_hlc: Hlc,
     changes: usize,
+    /// The signed-in user, stamped on every outbox entry for the audit trail.
+    actor: Option<Actor>,
 }
 
 impl<'c> Writer<'c> {
-    pub(super) fn begin(tx: Transaction<'c>, device_id: Id) -> Result<Self> {
+    pub(super) fn begin(tx: Transaction<'c>, device_id: Id, actor: Option<Actor>) -> Result<Self> {
         let (last_seq, last_hlc) = tx.query_row(
             "SELECT last_seq, last_hlc FROM device WHERE singleton = 1",
             [],
@@ -33,6 +36,7 @@ impl<'c> Writer<'c> {
             last_seq,
             last_hlc,
             changes: 0,
+            actor,
         })
     }
 
@@ -44,6 +48,11 @@ impl<'c> Writer<'c> {
     /// This device's id.
     pub(crate) fn device_id(&self) -> Id {
         self.device_id
+    }
+
+    /// The signed-in user making this change, if any.
+    pub(crate) fn actor(&self) -> Option<&Actor> {
+        self.actor.as_ref()
     }
 
     /// The connection, for the table modules' statements.
@@ -66,8 +75,8 @@ impl<'c> Writer<'c> {
         self.tx
             .prepare_cached(
                 "INSERT INTO outbox (seq, entry_id, record_type, record_id, op, payload, hlc,
-                                     device_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                     device_id, created_at, user_id, user_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(rusqlite::params![
                 seq,
@@ -79,6 +88,8 @@ impl<'c> Writer<'c> {
                 hlc.raw(),
                 self.device_id,
                 now_utc(),
+                self.actor.as_ref().map(|a| a.user_id),
+                self.actor.as_ref().map(|a| a.name.as_str()),
             ])?;
         self.last_seq = seq;
         self.last_hlc = hlc;

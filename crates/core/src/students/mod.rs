@@ -15,6 +15,7 @@ use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::text::fold;
 use crate::time::{now_utc, parse_optional_date, today};
+use crate::users::Permission;
 use crate::validate::Problems;
 
 pub use photo::{MAX_PHOTO_BYTES, PHOTO_MAX_SIDE};
@@ -264,6 +265,7 @@ fn ensure_admission_no_free(c: &Connection, s: &Student) -> Result<()> {
 
 /// Adds a student with their guardians.
 pub fn create(store: &Store, input: &StudentInput) -> Result<StudentDetail> {
+    store.require(Permission::EditStudents)?;
     let id = store.write(|w| {
         let checked = validate(w.conn(), input, Id::new())?;
         let id = checked.0.id;
@@ -276,6 +278,7 @@ pub fn create(store: &Store, input: &StudentInput) -> Result<StudentDetail> {
 /// Adds many students in one transaction: all of them, or none if any is refused (the
 /// error's fields are prefixed with the input's index, e.g. `[12].dob`).
 pub fn create_many(store: &Store, inputs: &[StudentInput]) -> Result<Vec<Id>> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         inputs
             .iter()
@@ -293,6 +296,7 @@ pub fn create_many(store: &Store, inputs: &[StudentInput]) -> Result<Vec<Id>> {
 
 /// Saves the student form over an existing student.
 pub fn update(store: &Store, id: Id, input: &StudentInput) -> Result<StudentDetail> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| {
         let old = load(w.conn(), id)?.ok_or_else(|| Error::not_found("The student"))?;
         let checked = validate(w.conn(), input, id)?;
@@ -417,11 +421,13 @@ fn reindex_after(w: &mut Writer<'_>, student_id: Id, saved: &guardians::Saved) -
 }
 
 pub fn get(store: &Store, id: Id) -> Result<StudentDetail> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| detail(c, id))
 }
 
 /// The student with this admission number (case-insensitive).
 pub fn find_by_admission_no(store: &Store, admission_no: &str) -> Result<Option<StudentDetail>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         let id: Option<Id> = c
             .query_row(
@@ -483,6 +489,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
 
 /// Students in class then name order, with their primary guardian.
 pub fn list(store: &Store, filter: &StudentFilter) -> Result<Vec<StudentRow>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         let mut stmt = c.prepare(
             "SELECT s.id, s.admission_no, s.given_name, s.family_name, s.class_id, c.name, s.status, s.dob, s.gender,
@@ -530,6 +537,7 @@ pub(crate) fn row_from(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
 
 /// Stores a photo for the student, resized to fit [`PHOTO_MAX_SIDE`] and re-encoded as JPEG.
 pub fn set_photo(store: &Store, id: Id, image_bytes: &[u8]) -> Result<()> {
+    store.require(Permission::EditStudents)?;
     let jpeg = photo::prepare(image_bytes)?;
     store.write(|w| {
         load(w.conn(), id)?.ok_or_else(|| Error::not_found("The student"))?;
@@ -546,6 +554,7 @@ pub fn set_photo(store: &Store, id: Id, image_bytes: &[u8]) -> Result<()> {
 }
 
 pub fn remove_photo(store: &Store, id: Id) -> Result<()> {
+    store.require(Permission::EditStudents)?;
     store.write(|w| delete_photo(w, id))
 }
 
@@ -567,6 +576,7 @@ fn delete_photo(w: &mut Writer<'_>, id: Id) -> Result<()> {
 
 /// The student's photo as JPEG bytes.
 pub fn photo(store: &Store, id: Id) -> Result<Option<Vec<u8>>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         Ok(c.query_row(
             "SELECT jpeg FROM student_photos WHERE student_id = ?1",

@@ -73,3 +73,48 @@ pub(crate) fn class_with_students(
         .collect();
     (class_id, ids)
 }
+
+/// Adds a user with `role` (and, for a teacher, `class_ids`) straight into the table and
+/// makes them the signed-in user, for tests of what each role may do. Tests of PINs and
+/// signing in go through [`crate::users::add`] and [`crate::users::sign_in`] instead.
+pub(crate) fn act_as(
+    store: &Store,
+    role: crate::users::Role,
+    class_ids: &[crate::id::Id],
+) -> crate::users::Actor {
+    let actor = crate::users::Actor {
+        user_id: crate::id::Id::new(),
+        name: format!("Test {}", role.as_str()),
+        role,
+        class_ids: class_ids.to_vec(),
+    };
+    store
+        .write(|w| {
+            w.conn().execute(
+                "INSERT INTO users (id, name, role, class_ids, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, '', '')
+                 ON CONFLICT (name) DO UPDATE SET role = excluded.role,
+                     class_ids = excluded.class_ids",
+                rusqlite::params![
+                    actor.user_id,
+                    actor.name,
+                    role.as_str(),
+                    serde_json::to_string(class_ids).expect("json")
+                ],
+            )?;
+            Ok(())
+        })
+        .expect("add test user");
+    let actor = store
+        .read(|c| {
+            Ok(
+                c.query_row("SELECT id FROM users WHERE name = ?1", [&actor.name], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+        .map(|user_id| crate::users::Actor { user_id, ..actor })
+        .expect("test user");
+    store.set_session(crate::users::Session::Active(actor.clone()));
+    actor
+}

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::store::{Op, RecordType, Store, Writer};
 use crate::time::{now_utc, parse_iso_date};
+use crate::users::Permission;
 use crate::validate::Problems;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +72,7 @@ fn check_range(p: &mut Problems, start: &str, end: &str) -> Option<(NaiveDate, N
 
 /// Adds a year. The first year added becomes the current one.
 pub fn add_year(store: &Store, input: &YearInput) -> Result<AcademicYear> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         let any: bool =
             w.conn()
@@ -116,6 +118,7 @@ pub(crate) fn insert_year(
 
 /// Adds a term to the year named `year_name`.
 pub fn add_term(store: &Store, year_name: &str, input: &TermInput) -> Result<Term> {
+    store.require(Permission::ManageSchool)?;
     store.write(|w| {
         let year = find_year(w.conn(), year_name)?.ok_or_else(|| {
             Error::validation(
@@ -192,6 +195,7 @@ pub(crate) fn insert_term(
 
 /// Every year with its terms, newest first.
 pub fn list(store: &Store) -> Result<Vec<YearWithTerms>> {
+    store.require(Permission::ViewStudents)?;
     store.read(|c| {
         let years: Vec<AcademicYear> = c
             .prepare("SELECT id, name, start_date, end_date, is_current FROM academic_years ORDER BY start_date DESC")?

@@ -1,9 +1,15 @@
 // Typed wrappers over the desktop shell's commands (src-tauri/src/commands.rs). Argument
 // and result types come from types.ts, which is generated from the Rust types; the
 // mock-runtime tests in src-tauri call each command with the arguments written here.
-import { Channel, invoke } from '@tauri-apps/api/core';
+import { Channel, invoke as shellInvoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
   AcademicYear,
+  Actor,
+  AuditQuery,
+  AuditRow,
+  SessionState,
+  User,
+  UserInput,
   BackupInfo,
   BackupStatus,
   Applied,
@@ -84,6 +90,29 @@ export function toAppError(e: unknown): AppError {
   return { code: 'internal', message: String(e), details: [] };
 }
 
+type ErrorListener = (error: AppError) => void;
+const errorListeners = new Set<ErrorListener>();
+
+/**
+ * Calls `listener` with every command's error before the caller sees it (the lock screen
+ * listens for `sign_in_required`). Returns the function that stops it.
+ */
+export function onCommandError(listener: ErrorListener): () => void {
+  errorListeners.add(listener);
+  return () => {
+    errorListeners.delete(listener);
+  };
+}
+
+// Tauri's invoke, telling the listeners of each refusal. (No type argument on the shell's
+// call: the shell's own test reads this file for the command names it calls.)
+const invoke = <T>(cmd: string, args?: InvokeArgs): Promise<T> =>
+  (shellInvoke(cmd, args) as Promise<T>).catch((e: unknown) => {
+    const error = toAppError(e);
+    for (const listener of errorListeners) listener(error);
+    throw e;
+  });
+
 export const api = {
   appStatus: () => invoke<AppStatus>('app_status'),
   countryDefaults: (country: string) => invoke<CountryDefaults>('country_defaults', { country }),
@@ -102,6 +131,25 @@ export const api = {
   backUpNow: () => invoke<BackupInfo>('back_up_now'),
   /** Restores a backup; resolves to where the replaced database was kept (or null). */
   restoreBackup: (path: string) => invoke<string | null>('restore_backup', { path }),
+
+  sessionState: () => invoke<SessionState>('session_state'),
+  /** Checks a PIN; refusals: wrong_pin, try_later, user_locked. */
+  signIn: (userId: Id, pin: string) => invoke<Actor>('sign_in', { userId, pin }),
+  lockApp: () => invoke<null>('lock_app'),
+  signOut: () => invoke<null>('sign_out'),
+  lockAfterMinutes: () => invoke<number>('lock_after_minutes'),
+  setLockAfterMinutes: (minutes: number) => invoke<null>('set_lock_after_minutes', { minutes }),
+  listUsers: () => invoke<User[]>('list_users'),
+  addUser: (input: UserInput, pin: string) => invoke<User>('add_user', { input, pin }),
+  updateUser: (id: Id, input: UserInput) => invoke<User>('update_user', { id, input }),
+  resetUserPin: (userId: Id, pin: string) => invoke<null>('reset_user_pin', { userId, pin }),
+  changeOwnPin: (current: string, pin: string) => invoke<null>('change_own_pin', { current, pin }),
+  auditReport: (query: AuditQuery) => invoke<AuditRow[]>('audit_report', { query }),
+  exportAudit: (query: AuditQuery, path: string) => invoke<null>('export_audit', { query, path }),
+  /** The database's recovery key (administrators). */
+  recoveryKey: () => invoke<string>('recovery_key'),
+  /** Opens the database with the school's recovery key when this computer lacks its key. */
+  openWithRecoveryKey: (recoveryKey: string) => invoke<null>('open_with_recovery_key', { recoveryKey }),
 
   listYears: () => invoke<YearWithTerms[]>('list_years'),
   addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),
