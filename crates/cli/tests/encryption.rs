@@ -104,3 +104,24 @@ fn the_recovery_key_shown_at_init_opens_the_data_on_another_pc() {
     let list = common::ok(c.path(), &["student", "list"]);
     assert!(list.contains("Philomena"), "{list}");
 }
+
+#[test]
+fn without_a_keyring_nothing_is_written_and_the_message_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rollbook"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["init", "--school", "St. Mary's School", "--country", "IN"])
+        .env_remove("ROLLBOOK_DATA_DIR")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("keyring could not be used"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "no database, no key file, nothing: {left:?}");
+}
