@@ -47,7 +47,7 @@ scripts/with-keyring.sh cargo test --workspace --locked
 
 step "end-to-end tests of the real window"
 cargo build -p rollbook-app --features custom-protocol --locked
-tests/e2e/run.sh "${CARGO_TARGET_DIR:-target}/debug/rollbook-app"
+scripts/with-keyring.sh tests/e2e/run.sh "${CARGO_TARGET_DIR:-target}/debug/rollbook-app"
 
 echo
 echo "All checks passed."

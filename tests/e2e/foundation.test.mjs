@@ -2,7 +2,7 @@
 // real Rollbook window, on a fresh data folder.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, shown, type, screenshot, rowsWith, textsOf } from './session.mjs';
+import { ADMIN, openApp, shown, type, screenshot, rowsWith, textsOf } from './session.mjs';
 
 let browser;
 
@@ -25,10 +25,25 @@ test('first-run setup creates the school', async () => {
     timeoutMsg: 'the currency follows the country',
   });
   await screenshot(browser, '01-setup');
+  // Last, the administrator: a PIN typed twice that does not match is caught at its field.
+  await type(browser, '#setup-admin-name', ADMIN.name);
+  await type(browser, '#setup-admin-pin', ADMIN.pin);
+  await type(browser, '#setup-admin-pin-again', '1111');
+  await (await browser.$('[data-testid="setup-submit"]')).click();
+  await shown(browser, '#setup-admin-pin-again-error');
+  assert.match(await (await browser.$('#setup-admin-pin-again-error')).getText(), /not the same/);
+  assert.equal(await (await browser.$('[data-testid="nav-students"]')).isExisting(), false, 'setup is not finished');
+  await type(browser, '#setup-admin-pin-again', ADMIN.pin);
+  await browser.execute(() => document.querySelector('[data-testid="setup-admin"]')?.scrollIntoView());
+  await screenshot(browser, '01-setup-admin');
   await (await browser.$('[data-testid="setup-submit"]')).click();
   await shown(browser, '[data-testid="nav-students"]');
   const title = await browser.$('body').getText();
   assert.match(title, /Green Valley School/);
+  // The administrator is signed in, named at the top with Lock and Sign out.
+  assert.equal(await (await shown(browser, '[data-testid="signed-in-name"]')).getText(), ADMIN.name);
+  assert.match(await (await browser.$('[data-testid="signed-in-role"]')).getText(), /administrator/);
+  assert.equal(await (await browser.$('[data-testid="open-banner"]')).isExisting(), false, 'no "anyone can use it" banner');
 });
 
 test('a class is added and listed', async () => {

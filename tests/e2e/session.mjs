@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, 'artifacts');
 
+/** The school's administrator, added at first-run setup (foundation.test.mjs). */
+export const ADMIN = { name: 'Mrs. Iyer', pin: '4829' };
+
+/**
+ * Opens the app in a new window. Once the school has users the app starts at the sign-in
+ * screen: the administrator signs in, so each test file starts in the app as before.
+ */
 export async function openApp() {
   const browser = await remote({
     hostname: '127.0.0.1',
@@ -16,7 +23,57 @@ export async function openApp() {
     capabilities: { 'tauri:options': { application: process.env.ROLLBOOK_APP } },
     waitforTimeout: 15000,
   });
+  const first = ['[data-testid="setup-form"]', '[data-testid="lock-screen"]', '[data-testid="nav-students"]'];
+  let showing = '';
+  await browser.waitUntil(
+    async () => {
+      for (const sel of first) {
+        const el = await browser.$(sel);
+        if ((await el.isExisting()) && (await el.isDisplayed())) {
+          showing = sel;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeout: 30000, timeoutMsg: 'the app shows setup, the sign-in screen or its pages' },
+  );
+  if (showing.includes('lock-screen')) await signIn(browser, ADMIN.name, ADMIN.pin);
   return browser;
+}
+
+/**
+ * Signs `name` in on the lock screen with `pin` (picking them from "Switch user" when
+ * someone else is asked for), and waits for the app to show.
+ */
+export async function signIn(browser, name, pin) {
+  await shown(browser, '[data-testid="lock-screen"]');
+  const heading = await (await shown(browser, '[data-testid="lock-user"]')).getText();
+  if (!heading.includes(name)) {
+    const list = await browser.$('[data-testid="lock-user-list"]');
+    if (!(await list.isExisting())) await (await shown(browser, '[data-testid="lock-switch"]')).click();
+    const options = await browser.$$('[data-testid="lock-user-option"]');
+    let picked = false;
+    for (const option of options) {
+      if ((await option.getText()).includes(name)) {
+        await option.click();
+        picked = true;
+        break;
+      }
+    }
+    if (!picked) throw new Error(`${name} is not on the sign-in list`);
+    await browser.waitUntil(async () => (await (await browser.$('[data-testid="lock-user"]')).getText()).includes(name), {
+      timeoutMsg: `the sign-in screen asks for ${name}'s PIN`,
+    });
+  }
+  await waitFocus(browser, 'lock-pin', 'the PIN box has the cursor');
+  await typeKeys(browser, pin);
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => !(await browser.$('[data-testid="lock-screen"]').isExisting()), {
+    timeout: 20000,
+    timeoutMsg: `${name} is signed in`,
+  });
+  await shown(browser, '[data-testid="nav-students"]');
 }
 
 /** Waits for `selector` to be displayed and returns it. */

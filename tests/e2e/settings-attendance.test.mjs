@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, rowsWith, savedThroughDialog, screenshot, shown, textsOf, type } from './session.mjs';
+import { ADMIN, openApp, rowsWith, savedThroughDialog, screenshot, shown, signIn, textsOf, type } from './session.mjs';
 
 let browser;
 
@@ -273,17 +273,19 @@ test('the attendance reports show the class month and chronic absentees', async 
   assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
 });
 
-test('the cashier at the fee counter is printed on the receipt', async () => {
+test('the cashier at the fee counter, the person signed in, is printed on the receipt', async () => {
   await (await shown(browser, '[data-testid="nav-fees"]')).click();
   await (await shown(browser, '[data-testid="fees-tab-counter"]')).click();
-  await (await shown(browser, '#fee-cashier')).selectByVisibleText('Joseph Kiprono');
+  // Once people sign in, the cashier is whoever is signed in: no staff member to choose.
+  assert.equal(await (await shown(browser, '[data-testid="fee-cashier-user"]')).getText(), ADMIN.name);
+  assert.equal(await (await browser.$('#fee-cashier')).isExisting(), false, 'no cashier to choose');
   await type(browser, '#fee-search', 'Wanjiru');
   await browser.keys('Enter');
   await shown(browser, '[data-testid="fee-balance"]');
   await type(browser, '#fee-amount', '10');
   await browser.keys('Enter');
   const receipt = await shown(browser, '[data-testid="receipt"]');
-  await browser.waitUntil(async () => (await receipt.getText()).includes('Joseph Kiprono'), {
+  await browser.waitUntil(async () => (await receipt.getText()).includes(ADMIN.name), {
     timeoutMsg: 'the receipt names the cashier',
   });
   await browser.keys('Escape');
@@ -320,6 +322,8 @@ test('a backup is taken, and restoring it brings the data back as it was', async
   await browser.waitUntil(async () => !(await browser.$('[data-testid="backup-restore-confirm"]').isExisting()), {
     timeoutMsg: 'the restore finishes',
   });
+  // The restored database is opened afresh: nobody is signed in to it until they give their PIN.
+  await signIn(browser, ADMIN.name, ADMIN.pin);
   await (await shown(browser, '[data-testid="nav-classes"]')).click();
   await browser.waitUntil(async () => (await rowsWith(browser, '[data-testid="class-row"]', 'Grade 5 B')).length === 1, {
     timeoutMsg: 'the classes are listed again',

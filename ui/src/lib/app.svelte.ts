@@ -1,6 +1,7 @@
 // What the whole app knows: the status from the shell and the school it serves.
 import { api, toAppError } from './ipc/commands';
 import type { AppError, AppStatus, DateOrder, SchoolProfile } from './ipc/types';
+import { clearSession, loadLockMinutes, loadSession } from './session.svelte';
 
 type Phase = 'loading' | 'setup' | 'ready' | 'failed';
 
@@ -34,11 +35,19 @@ export async function start(): Promise<void> {
     app.status = status;
     app.school = status.school;
     app.failure = null;
+    if (status.school) {
+      // Who is signed in decides what shows first: the sign-in screen, or the app.
+      await loadSession();
+      void loadLockMinutes();
+      void loadLogo();
+    } else {
+      clearSession();
+    }
     app.phase = status.school ? 'ready' : 'setup';
-    if (status.school) void loadLogo();
   } catch (e) {
     const err = toAppError(e);
     if (err.code === 'not_set_up') {
+      clearSession();
       app.phase = 'setup';
     } else {
       app.failure = err;
@@ -62,6 +71,7 @@ export function failed(e: unknown): AppError {
   const err = toAppError(e);
   if (err.code === 'not_set_up') {
     app.school = null;
+    clearSession();
     app.phase = 'setup';
   }
   return err;

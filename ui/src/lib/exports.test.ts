@@ -47,6 +47,12 @@ describe('defaultExportName', () => {
     expect(defaultExportName({ kind: 'collection', termName: 'Term 1: 2026' })).toBe('Fee collection - Term 1- 2026.xlsx');
   });
 
+  it('names the audit report after its dates', () => {
+    expect(defaultExportName({ kind: 'audit', from: '2026-05-01', to: '2026-05-31' })).toBe(
+      'Audit report - 2026-05-01 to 2026-05-31.xlsx',
+    );
+  });
+
   it('keeps characters file systems refuse out of class names', () => {
     expect(defaultExportName({ kind: 'roll', className: 'Grade 5/B' })).toBe('Class roll - Grade 5-B.xlsx');
     expect(defaultExportName({ kind: 'roll', className: 'KG: "Sun*flower"?' })).toBe('Class roll - KG- -Sun-flower-.xlsx');

@@ -12,7 +12,8 @@ export type ExportKind =
   | { kind: 'daybook'; date: string }
   | { kind: 'defaulters'; className: string | null; date: string }
   | { kind: 'collection'; termName: string }
-  | { kind: 'statement'; studentName: string };
+  | { kind: 'statement'; studentName: string }
+  | { kind: 'audit'; from: string; to: string };
 
 /** A name any file system takes: no path separators or characters Windows refuses. */
 export function safeFileName(name: string): string {
@@ -54,6 +55,8 @@ export function defaultExportName(what: ExportKind): string {
       return `${safeFileName(`Fee collection - ${what.termName}`)}.xlsx`;
     case 'statement':
       return `${safeFileName(`Fee statement - ${what.studentName}`)}.xlsx`;
+    case 'audit':
+      return `${safeFileName(`Audit report - ${what.from} to ${what.to}`)}.xlsx`;
   }
 }
 

@@ -18,6 +18,11 @@ describe('combo', () => {
     expect(combo(key('N', { ctrlKey: true, shiftKey: true }))).toBe('Ctrl+Shift+n');
   });
 
+  it('names the lock key the same with Caps Lock on', () => {
+    expect(combo(key('l', { ctrlKey: true }))).toBe('Ctrl+l');
+    expect(combo(key('L', { ctrlKey: true }))).toBe('Ctrl+l');
+  });
+
   it('reads Alt+digit from the physical key, whatever character the layout makes', () => {
     expect(combo(key('¡', { altKey: true, code: 'Digit1' }))).toBe('Alt+1');
     expect(combo(key('6', { altKey: true, code: 'Digit6' }))).toBe('Alt+6');

@@ -20,6 +20,8 @@ export const router = $state({
   route: { name: 'students' } as Route,
   /** Asks the Students page to focus its search box (it clears this when done). */
   searchFocusPending: false,
+  /** Asks the Settings page to show one of its sections (the element id; it clears this). */
+  settingsSection: null as string | null,
 });
 
 export function go(route: Route): void {
@@ -34,4 +36,10 @@ export function section(route: Route): PageName {
 export function focusSearch(): void {
   if (router.route.name !== 'students') router.route = { name: 'students' };
   router.searchFocusPending = true;
+}
+
+/** Opens Settings at one of its sections (e.g. `settings-users`). */
+export function goSettings(sectionId: string): void {
+  router.settingsSection = sectionId;
+  if (router.route.name !== 'settings') router.route = { name: 'settings' };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adminProblems,
   applyCountryDefaults,
   buildSetupInput,
   defaultTerm,
@@ -120,5 +121,16 @@ describe('buildSetupInput', () => {
     expect(input.year).toBeUndefined();
     expect(input.school.currency).toBeUndefined();
     expect(input.school.time_zone).toBeUndefined();
+  });
+});
+
+describe('the administrator step', () => {
+  it('needs a name and the same good PIN twice', () => {
+    expect(adminProblems({ name: 'Mrs. Iyer', pin: '4829', again: '4829' })).toEqual({});
+    expect(adminProblems({ name: 'Mrs. Iyer', pin: 'a long passphrase', again: 'a long passphrase' })).toEqual({});
+    expect(Object.keys(adminProblems({ name: '  ', pin: '4829', again: '4829' }))).toEqual(['name']);
+    expect(Object.keys(adminProblems({ name: 'Mrs. Iyer', pin: '48', again: '48' }))).toEqual(['pin']);
+    expect(Object.keys(adminProblems({ name: 'Mrs. Iyer', pin: '4829', again: '4892' }))).toEqual(['again']);
+    expect(Object.keys(adminProblems({ name: '', pin: '', again: '' })).sort()).toEqual(['name', 'pin']);
   });
 });

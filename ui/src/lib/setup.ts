@@ -1,6 +1,7 @@
 // Defaults and input building for the first-run setup screen.
 import { addDays, addMonths, localIso, toIso } from './dates';
-import { dropBlank } from './errors';
+import { dropBlank, type FieldErrors } from './errors';
+import { newPinProblems } from './users';
 import type { CountryDefaults, DateOrder, SetupInput, TermInput, YearInput } from './ipc/types';
 
 /** The month an academic year starts in by default (April, as in India). */
@@ -124,4 +125,14 @@ export function buildSetupInput(form: SetupForm): { input: SetupInput; termRows:
 
 export function todayIso(): string {
   return localIso(new Date());
+}
+
+/** The administrator's fields on the setup screen. */
+export type AdminForm = { name: string; pin: string; again: string };
+
+/** What is wrong with the administrator's fields, by field (`name`, `pin`, `again`). */
+export function adminProblems(admin: AdminForm): FieldErrors {
+  const out: FieldErrors = {};
+  if (!admin.name.trim()) out['name'] = 'Your name is required: it is how Rollbook names who did what.';
+  return { ...out, ...newPinProblems(admin.pin, admin.again) };
 }
