@@ -37,6 +37,11 @@ test('first-run setup creates the school', async () => {
   await browser.execute(() => document.querySelector('[data-testid="setup-admin"]')?.scrollIntoView());
   await screenshot(browser, '01-setup-admin');
   await (await browser.$('[data-testid="setup-submit"]')).click();
+  // The recovery key is shown once, before the app opens.
+  const key = await (await shown(browser, '[data-testid="recovery-key-text"]')).getText();
+  assert.match(key, /^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/, key);
+  await screenshot(browser, '01-setup-recovery-key');
+  await (await browser.$('[data-testid="recovery-done"]')).click();
   await shown(browser, '[data-testid="nav-students"]');
   const title = await browser.$('body').getText();
   assert.match(title, /Green Valley School/);
