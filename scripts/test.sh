@@ -42,6 +42,11 @@ npm --prefix ui run build
 step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "PostgreSQL for the sync server's stories"
+# The server's stories run against SQLite always and against PostgreSQL when this is set.
+ROLLBOOK_TEST_DATABASE_URL="$(crates/server/scripts/start-postgres.sh)"
+export ROLLBOOK_TEST_DATABASE_URL
+
 step "Rust tests (keyring on a private D-Bus session)"
 scripts/with-keyring.sh cargo test --workspace --locked
 

@@ -108,6 +108,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         users::export_audit,
         users::recovery_key,
         users::open_with_recovery_key,
+        sync::sync_status,
+        sync::sync_now,
+        sync::enrol_device,
+        sync::resolve_sync_rejection,
         fees::day_book,
         fees::close_cash,
         fees::defaulters,
@@ -123,6 +127,7 @@ mod attendance;
 mod backup;
 mod fees;
 mod files;
+mod sync;
 mod users;
 
 /// Runs `f` with the store on tokio's blocking pool.

@@ -5,6 +5,7 @@ mod camera;
 mod commands;
 mod logging;
 mod state;
+mod sync;
 
 use state::AppState;
 
@@ -15,6 +16,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(std::sync::Arc::new(sync::Trigger::default()))
         .invoke_handler(commands::handler())
         .setup(|app| {
             use tauri::Manager;
@@ -31,6 +33,8 @@ pub fn run() {
                     }
                 });
             }
+            let trigger = app.state::<std::sync::Arc<sync::Trigger>>().inner().clone();
+            sync::spawn(app.handle().clone(), trigger);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -83,6 +83,9 @@ pub enum Command {
     Recover,
     /// Show the recovery key, for an administrator to write down.
     RecoveryKey,
+    /// Sync with the school's cloud: enrol this computer, sync now, see where things stand.
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Staff (who take rolls and check in with their cards).
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -94,6 +97,30 @@ pub enum Command {
     User(UserCommand),
     /// Check the --user's PIN (exit code 0 when it is right).
     Unlock,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCommand {
+    /// Join the school's cloud with a one-time code from its administrator.
+    Enrol {
+        /// The cloud's address, https://... (http only to this computer).
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+        /// A name people recognise for this computer (default: its host name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Send this computer's changes and fetch the others', now.
+    Now,
+    /// Enrolment, changes waiting, the last sync, and changes the cloud refused.
+    Status,
+    /// Mark a refused change as dealt with (administrators).
+    Resolve {
+        /// The refused entry's id, as `sync status` lists it.
+        entry_id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

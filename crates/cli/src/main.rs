@@ -8,6 +8,7 @@ mod fees;
 mod import;
 mod output;
 mod run;
+mod sync;
 mod users;
 
 use std::process::ExitCode;

@@ -352,6 +352,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::User(cmd) => crate::users::run(&store, cmd, cli, &mut pins),
         Command::Unlock => crate::users::unlock(&store, cli),
         Command::Recover => Err(Error::internal("recover runs before the store opens")),
+        Command::Sync(cmd) => crate::sync::run(&store, cmd, cli.json),
         Command::RecoveryKey => {
             let key = store.recovery_key()?;
             done(

@@ -123,5 +123,8 @@ fn without_a_keyring_nothing_is_written_and_the_message_says_why() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert!(left.is_empty(), "no database, no key file, nothing: {left:?}");
+    assert!(
+        left.is_empty(),
+        "no database, no key file, nothing: {left:?}"
+    );
 }

@@ -50,6 +50,10 @@ pub enum ErrorCode {
     /// The database (or a backup) is encrypted with a key this computer does not hold: the
     /// school's recovery key is needed.
     RecoveryKeyNeeded,
+    /// Rollbook's cloud could not be reached (no network, server down); sync tries again.
+    Offline,
+    /// Rollbook's cloud refused the request (a revoked device, a used code); `message` says why.
+    SyncRefused,
     /// A bug: something that should not happen did.
     Internal,
 }

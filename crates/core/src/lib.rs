@@ -25,6 +25,7 @@ pub mod staff;
 pub mod status;
 pub mod store;
 pub mod students;
+pub mod sync;
 #[cfg(test)]
 mod testing;
 pub mod text;

@@ -140,6 +140,10 @@ fn declarations() -> Vec<String> {
         core::audit::AuditQuery,
         core::audit::FieldChange,
         core::audit::AuditRow,
+        core::sync::RejectedEntry,
+        core::sync::ParkedEntry,
+        core::sync::SyncStatus,
+        core::sync::SyncReport,
     ]
 }
 

@@ -18,6 +18,7 @@ struct Harness {
 fn app_with(state: AppState, dir: tempfile::TempDir) -> Harness {
     let app = mock_builder()
         .manage(state)
+        .manage(std::sync::Arc::new(crate::sync::Trigger::default()))
         .invoke_handler(super::handler())
         .build(tauri::generate_context!())
         .expect("build the app");

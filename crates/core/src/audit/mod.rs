@@ -2,8 +2,9 @@
 //! plus the events that change no record (sign-ins, wrong PINs, locks, exports, imports).
 //!
 //! Changes are read from the outbox, which every write appends to in its own transaction and
-//! which triggers keep append-only; an update's old values are the record's state folded
-//! from its earlier entries. Events are rows of `audit_events`, equally append-only, and also
+//! which triggers keep append-only, and from the inbox (changes made on the school's other
+//! devices, as sync applied them); an update's old values are the record's state folded
+//! from its earlier entries, in clock order. Events are rows of `audit_events`, equally append-only, and also
 //! go through the outbox so that the school's other devices and the cloud see them.
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
@@ -215,25 +216,32 @@ fn bounds(
 /// earlier entries.
 fn changes(c: &Connection, start: &str, end: &str, q: &AuditQuery) -> Result<Vec<AuditRow>> {
     let mut stmt = c.prepare(
-        "WITH related AS (
-             SELECT DISTINCT record_id FROM outbox
+        "WITH history AS (
+             SELECT hlc, created_at, device_id, user_id, user_name, op, record_type,
+                    record_id, payload FROM outbox
+             UNION ALL
+             SELECT hlc, created_at, device_id, user_id, user_name, op, record_type,
+                    record_id, payload FROM inbox
+         ),
+         related AS (
+             SELECT DISTINCT record_id FROM history
              WHERE ?4 IS NOT NULL
                AND (record_id = ?4 OR json_extract(payload, '$.student_id') = ?4)
          ),
          touched AS (
-             SELECT DISTINCT record_id FROM outbox
+             SELECT DISTINCT record_id FROM history
              WHERE created_at >= ?1 AND created_at < ?2
                AND (?3 IS NULL OR user_id = ?3)
                AND (?4 IS NULL OR record_id IN related)
          )
-         SELECT o.seq, o.created_at, o.device_id, coalesce(o.user_name, ''), o.op,
+         SELECT o.hlc, o.created_at, o.device_id, coalesce(o.user_name, ''), o.op,
                 o.record_type, o.record_id, o.payload,
                 o.created_at >= ?1 AND (?3 IS NULL OR o.user_id = ?3) AS wanted
-         FROM outbox o
+         FROM history o
          WHERE o.record_type <> 'audit_event'
            AND o.record_id IN touched
            AND o.created_at < ?2
-         ORDER BY o.seq",
+         ORDER BY o.hlc, o.device_id",
     )?;
     let mut state: std::collections::HashMap<String, Map<String, Value>> = Default::default();
     let mut out = Vec::new();

@@ -27,12 +27,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../backup/0017_device_settings.sql")),
         M::up(include_str!("../users/0018_users.sql")),
         M::up(include_str!("../audit/0019_audit.sql")),
+        M::up(include_str!("../sync/0020_sync.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 19;
+const STEP_COUNT: usize = 20;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

@@ -103,11 +103,14 @@ pub struct OutboxEntry {
     pub hlc: Hlc,
     pub device_id: Id,
     pub created_at: String,
+    pub user_id: Option<Id>,
+    pub user_name: Option<String>,
 }
 
 pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id, created_at
+        "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id, created_at,
+                user_id, user_name
          FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?1",
     )?;
     let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
@@ -122,6 +125,8 @@ pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry
             hlc: Hlc::from_raw(r.get(6)?),
             device_id: r.get(7)?,
             created_at: r.get(8)?,
+            user_id: r.get(9)?,
+            user_name: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -8,6 +8,8 @@ import type {
   AuditQuery,
   AuditRow,
   SessionState,
+  SyncReport,
+  SyncStatus,
   User,
   UserInput,
   BackupInfo,
@@ -150,6 +152,12 @@ export const api = {
   recoveryKey: () => invoke<string>('recovery_key'),
   /** Opens the database with the school's recovery key when this computer lacks its key. */
   openWithRecoveryKey: (recoveryKey: string) => invoke<null>('open_with_recovery_key', { recoveryKey }),
+
+  syncStatus: () => invoke<SyncStatus>('sync_status'),
+  syncNow: () => invoke<SyncReport>('sync_now'),
+  /** Enrols this PC with the school's cloud; resolves to the school's name. */
+  enrolDevice: (server: string, code: string, name: string) => invoke<string>('enrol_device', { server, code, name }),
+  resolveSyncRejection: (entryId: string) => invoke<null>('resolve_sync_rejection', { entryId }),
 
   listYears: () => invoke<YearWithTerms[]>('list_years'),
   addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),

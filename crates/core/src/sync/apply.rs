@@ -1,0 +1,202 @@
+//! Applying a page of the school's entries from other devices, in one transaction with the
+//! cursor: a crash leaves either the whole page applied and the cursor past it, or neither.
+//! Each entry is applied under a savepoint: one that cannot be applied here (a natural key
+//! that clashes with a record made here, a kind of record this version does not know) is
+//! parked whole in `sync_parked`, with why, and the entries behind it are applied.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use super::records::replica;
+use super::replica::Rule;
+use crate::error::Result;
+use crate::hlc::{Hlc, wall_millis};
+use crate::id::Id;
+use crate::store::Store;
+use crate::time::now_utc;
+use rollbook_protocol::{Entry, PullResponse};
+
+/// Applies `page` and moves the cursor to its `next_cursor` (never backwards). Entries this
+/// device made, or already applied, are skipped. Answers how many entries were applied.
+pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
+    let own = store.device_id().to_string();
+    store.write(|w| {
+        let conn = w.conn();
+        let mut applied = 0;
+        let mut last_hlc: Hlc =
+            conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
+                Ok(Hlc::from_raw(r.get(0)?))
+            })?;
+        for pulled in &page.entries {
+            let e = &pulled.entry;
+            if e.device_id == own || already_applied(conn, &e.entry_id)? {
+                continue;
+            }
+            conn.execute_batch("SAVEPOINT sync_entry")?;
+            if let Err(why) = apply_one(conn, e) {
+                conn.execute_batch("ROLLBACK TO sync_entry; RELEASE sync_entry")?;
+                tracing::warn!(record_type = %e.record_type, code = ?why.code, "sync entry parked");
+                conn.prepare_cached(
+                    "INSERT INTO sync_parked (entry_id, cursor, record_type, record_id, entry,
+                                              reason, parked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (entry_id) DO NOTHING",
+                )?
+                .execute(rusqlite::params![
+                    e.entry_id,
+                    pulled.cursor,
+                    e.record_type,
+                    e.record_id,
+                    serde_json::to_string(e)?,
+                    why.message,
+                    now_utc()
+                ])?;
+                continue;
+            }
+            conn.execute_batch("RELEASE sync_entry")?;
+            conn.prepare_cached(
+                "INSERT INTO inbox (entry_id, cursor, device_id, seq, record_type, record_id, op,
+                                    payload, hlc, created_at, user_id, user_name, applied_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(rusqlite::params![
+                e.entry_id,
+                pulled.cursor,
+                e.device_id,
+                e.seq,
+                e.record_type,
+                e.record_id,
+                e.op,
+                serde_json::to_string(&e.payload)?,
+                e.hlc,
+                e.created_at,
+                e.user_id,
+                e.user_name,
+                now_utc()
+            ])?;
+            last_hlc = Hlc::receive(last_hlc, Hlc::from_raw(e.hlc), wall_millis());
+            applied += 1;
+        }
+        conn.execute(
+            "UPDATE device SET last_hlc = max(last_hlc, ?1) WHERE singleton = 1",
+            [last_hlc.raw()],
+        )?;
+        conn.execute(
+            "UPDATE sync_state SET cursor = max(cursor, ?1)",
+            [page.next_cursor],
+        )?;
+        Ok(applied)
+    })
+}
+
+fn already_applied(conn: &Connection, entry_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM inbox WHERE entry_id = ?1)")?
+        .query_row([entry_id], |r| r.get(0))?)
+}
+
+fn apply_one(conn: &Connection, e: &Entry) -> Result<()> {
+    let Some(replica) = replica(&e.record_type) else {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorCode::Validation,
+            format!(
+                "{:?} records are not known to this version of Rollbook; update it.",
+                e.record_type
+            ),
+        ));
+    };
+    let id = e.record_id.parse::<Id>()?;
+    let mut incoming = match &e.payload {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    match replica.rule() {
+        Rule::Union => {
+            // Append-only records keep the device they were made on.
+            incoming
+                .entry("device_id")
+                .or_insert_with(|| Value::String(e.device_id.clone()));
+            if e.op == "insert" && replica.load(conn, id)?.is_none() {
+                replica.store(conn, id, &incoming)?;
+            }
+        }
+        Rule::MergeFields => {
+            let clocks = field_clocks(conn, &e.record_type, &e.record_id)?;
+            let stamp = (e.hlc, e.device_id.as_str());
+            // A field's clock, or a delete's (under "") when the field has none since.
+            let newer = |field: &str| {
+                clocks
+                    .get(field)
+                    .or_else(|| clocks.get(""))
+                    .is_none_or(|(h, d)| (*h, d.as_str()) < stamp)
+            };
+            match e.op.as_str() {
+                "delete" => {
+                    // A delete wins over every change it is newer than.
+                    if clocks.values().all(|(h, d)| (*h, d.as_str()) < stamp) {
+                        replica.delete(conn, id)?;
+                    }
+                }
+                _ => {
+                    let current = replica.load(conn, id)?;
+                    let mut merged = current.clone().unwrap_or_default();
+                    // Only a newer field writes: an edit older than a delete of the record
+                    // does not bring it back.
+                    let mut changed = false;
+                    for (k, v) in &incoming {
+                        if newer(k) && merged.get(k) != Some(v) {
+                            merged.insert(k.clone(), v.clone());
+                            changed = true;
+                        }
+                    }
+                    if changed {
+                        replica.store(conn, id, &merged)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// For each field of a record, the clock of the latest change to it known here (this
+/// device's outbox and the entries applied from others).
+fn field_clocks(
+    conn: &Connection,
+    record_type: &str,
+    record_id: &str,
+) -> Result<HashMap<String, (i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hlc, device_id, payload FROM outbox WHERE record_type = ?1 AND record_id = ?2
+         UNION ALL
+         SELECT hlc, device_id, payload FROM inbox WHERE record_type = ?1 AND record_id = ?2",
+    )?;
+    let mut out: HashMap<String, (i64, String)> = HashMap::new();
+    let mut rows = stmt.query([record_type, record_id])?;
+    while let Some(r) = rows.next()? {
+        let hlc: i64 = r.get(0)?;
+        let device: String = r.get(1)?;
+        let payload: String = r.get(2)?;
+        let fields: Vec<String> = match serde_json::from_str::<Value>(&payload) {
+            Ok(Value::Object(m)) => m.keys().cloned().collect(),
+            // A delete touches every field.
+            _ => vec![String::new()],
+        };
+        for f in fields {
+            let slot = out.entry(f).or_insert((i64::MIN, String::new()));
+            if (hlc, device.as_str()) > (slot.0, slot.1.as_str()) {
+                *slot = (hlc, device.clone());
+            }
+        }
+    }
+    // A delete's clock (under "") counts for every field.
+    if let Some(del) = out.get("").cloned() {
+        for v in out.values_mut() {
+            if (del.0, del.1.as_str()) > (v.0, v.1.as_str()) {
+                *v = del.clone();
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,320 @@
+//! Sync, the store's side: which entries go out, what the server acknowledged or refused,
+//! and applying the school's other devices' entries by the conflict rules. The HTTP client
+//! that carries them is `rollbook-sync`; the core knows only the protocol's types.
+//!
+//! Conflict rules (see ARCHITECTURE.md): profile-like records merge field by field, the
+//! latest change to each field winning by hybrid logical clock (ties by device id);
+//! attendance marks are such records, keyed by student, date and session, with every
+//! replaced value kept in their history; ledger entries, cash closings and audit events are
+//! a union, inserted once and never overwritten.
+
+mod apply;
+mod records;
+mod replica;
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+pub use apply::apply_pulled;
+use rollbook_protocol::{Entry, PushResponse};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::id::Id;
+use crate::secrets;
+use crate::store::Store;
+use crate::time::now_utc;
+use crate::users::Permission;
+
+/// This device's enrolment, as sync needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub server_url: String,
+    pub school_id: String,
+    pub school_name: String,
+    /// The bearer token, from the OS keyring.
+    pub token: String,
+    pub cursor: i64,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncReport {
+    /// This device's entries the server acknowledged in this sync.
+    pub pushed: i64,
+    /// Entries the server refused in this sync.
+    pub rejected: i64,
+    /// Entries from other devices applied here.
+    pub pulled: i64,
+    /// Entries still waiting to go (a push that stopped early).
+    pub pending: i64,
+}
+
+/// What the app's sync indicator and `rollbook sync status` show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school_name: Option<String>,
+    /// Changes made here that the server does not hold yet.
+    pub pending: i64,
+    /// When the last sync finished (RFC 3339, UTC).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<String>,
+    /// Why the last attempt failed, when it did.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// Changes the server refused, not yet resolved.
+    pub rejected: Vec<RejectedEntry>,
+    /// Changes from other devices that could not be applied here.
+    pub parked: Vec<ParkedEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ParkedEntry {
+    pub entry_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub reason: String,
+    pub parked_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RejectedEntry {
+    pub entry_id: String,
+    pub seq: i64,
+    pub record_type: String,
+    pub record_id: String,
+    pub code: String,
+    pub reason: String,
+    pub rejected_at: String,
+}
+
+fn token_account(device_id: Id) -> String {
+    format!("sync-token:{device_id}")
+}
+
+/// Refuses a server address that is not https, except on this computer (tests, a local
+/// server).
+pub fn check_server_url(url: &str) -> Result<()> {
+    let bad = |why: &str| Error::validation("server", why.to_owned());
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(bad("The server address must start with https://"));
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match scheme {
+        "https" if !host.is_empty() => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad(
+            "Rollbook talks to its cloud over https only (plain http is allowed only to this computer).",
+        )),
+        _ => Err(bad("The server address must start with https://")),
+    }
+}
+
+/// Keeps this device's enrolment: the token in the keyring, the rest in the database.
+pub fn save_enrolment(
+    store: &Store,
+    server_url: &str,
+    response: &rollbook_protocol::EnrolResponse,
+) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
+    check_server_url(server_url)?;
+    secrets::put(&token_account(store.device_id()), &response.token)?;
+    store.write(|w| {
+        w.conn().execute(
+            "INSERT INTO sync_state (singleton, server_url, school_id, school_name, cursor,
+                                     enrolled_at)
+             VALUES (1, ?1, ?2, ?3, 0, ?4)
+             ON CONFLICT (singleton) DO UPDATE SET server_url = excluded.server_url,
+                 school_id = excluded.school_id, school_name = excluded.school_name,
+                 last_error = NULL",
+            rusqlite::params![
+                server_url.trim_end_matches('/'),
+                response.school_id,
+                response.school_name,
+                now_utc()
+            ],
+        )?;
+        Ok(())
+    })
+}
+
+/// This device's enrolment, or `None` when it has not enrolled.
+pub fn enrolment(store: &Store) -> Result<Option<Enrolment>> {
+    let row = store.read(|c| {
+        Ok(c.query_row(
+            "SELECT server_url, school_id, school_name, cursor FROM sync_state",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?)
+    })?;
+    let Some((server_url, school_id, school_name, cursor)) = row else {
+        return Ok(None);
+    };
+    let token = secrets::get(&token_account(store.device_id()))?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::NotFound,
+            "This computer's sync token is missing from its keyring; enrol it again with a new \
+             code.",
+        )
+    })?;
+    Ok(Some(Enrolment {
+        server_url,
+        school_id,
+        school_name,
+        token,
+        cursor,
+    }))
+}
+
+/// Entries not yet acknowledged by the server, oldest first, as the protocol carries them.
+pub fn outgoing(store: &Store, limit: usize) -> Result<Vec<Entry>> {
+    let pending = store.pending_outbox(limit)?;
+    Ok(pending
+        .into_iter()
+        .map(|e| Entry {
+            entry_id: e.entry_id.to_string(),
+            device_id: e.device_id.to_string(),
+            seq: e.seq,
+            record_type: e.record_type,
+            record_id: e.record_id.to_string(),
+            op: e.op,
+            payload: e.payload,
+            hlc: e.hlc.raw(),
+            created_at: e.created_at,
+            user_id: e.user_id.map(|u| u.to_string()),
+            user_name: e.user_name,
+        })
+        .collect())
+}
+
+/// Records what the server answered a push: entries up to `acked_through` are held there,
+/// and its refusals are kept for an administrator to see.
+pub fn acknowledge(store: &Store, answer: &PushResponse) -> Result<()> {
+    store.write(|w| {
+        w.conn().execute(
+            "UPDATE outbox SET acked_at = ?2 WHERE seq <= ?1 AND acked_at IS NULL",
+            rusqlite::params![answer.acked_through, now_utc()],
+        )?;
+        for r in &answer.rejected {
+            w.conn().execute(
+                "INSERT INTO sync_rejections (entry_id, seq, code, reason, rejected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (entry_id) DO NOTHING",
+                rusqlite::params![r.entry_id, r.seq, r.code, r.reason, now_utc()],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Notes how a sync attempt ended, for the status.
+pub fn finish(store: &Store, outcome: std::result::Result<(), &str>) -> Result<()> {
+    store.write(|w| {
+        match outcome {
+            Ok(()) => w.conn().execute(
+                "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL",
+                [now_utc()],
+            )?,
+            Err(why) => w
+                .conn()
+                .execute("UPDATE sync_state SET last_error = ?1", [why])?,
+        };
+        Ok(())
+    })
+}
+
+pub fn status(store: &Store) -> Result<SyncStatus> {
+    store.read(|c| {
+        let row: Option<(String, String, Option<String>, Option<String>)> = c
+            .query_row(
+                "SELECT server_url, school_name, last_sync_at, last_error FROM sync_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let pending: i64 = c.query_row(
+            "SELECT count(*) FROM outbox WHERE acked_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = c.prepare(
+            "SELECT r.entry_id, r.seq, coalesce(o.record_type, ''), coalesce(o.record_id, ''),
+                    r.code, r.reason, r.rejected_at
+             FROM sync_rejections r LEFT JOIN outbox o ON o.entry_id = r.entry_id
+             WHERE r.resolved_at IS NULL ORDER BY r.seq",
+        )?;
+        let rejected = stmt
+            .query_map([], |r| {
+                Ok(RejectedEntry {
+                    entry_id: r.get(0)?,
+                    seq: r.get(1)?,
+                    record_type: r.get(2)?,
+                    record_id: r.get(3)?,
+                    code: r.get(4)?,
+                    reason: r.get(5)?,
+                    rejected_at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = c.prepare(
+            "SELECT entry_id, record_type, record_id, reason, parked_at FROM sync_parked
+             ORDER BY cursor",
+        )?;
+        let parked = stmt
+            .query_map([], |r| {
+                Ok(ParkedEntry {
+                    entry_id: r.get(0)?,
+                    record_type: r.get(1)?,
+                    record_id: r.get(2)?,
+                    reason: r.get(3)?,
+                    parked_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SyncStatus {
+            enrolled: row.is_some(),
+            parked,
+            server_url: row.as_ref().map(|r| r.0.clone()),
+            school_name: row.as_ref().map(|r| r.1.clone()),
+            pending,
+            last_sync_at: row.as_ref().and_then(|r| r.2.clone()),
+            last_error: row.and_then(|r| r.3),
+            rejected,
+        })
+    })
+}
+
+/// An administrator marks a refused change as dealt with (fixed by a new change, or let go).
+pub fn resolve_rejection(store: &Store, entry_id: &str) -> Result<()> {
+    store.require(Permission::ManageSchool)?;
+    store.write(|w| {
+        let n = w.conn().execute(
+            "UPDATE sync_rejections SET resolved_at = ?2
+             WHERE entry_id = ?1 AND resolved_at IS NULL",
+            rusqlite::params![entry_id, now_utc()],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found("The refused change"));
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests;

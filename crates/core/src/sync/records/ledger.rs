@@ -1,0 +1,216 @@
+//! The ledger (`ledger_entries`) and cash closings (`cash_closings`): append-only, so a
+//! union. An entry is inserted once, exactly as it was made on its device (its device id,
+//! chain position, previous hash and hash unchanged, so every device's chain verifies here
+//! too), and is never changed or removed by sync.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::{UNKNOWN_DEVICE, Values, constraint, object};
+use crate::error::{Error, Result};
+use crate::fees::{Allocation, EntryKind, PaymentMethod};
+use crate::id::Id;
+use crate::sync::replica::{Replica, Rule};
+
+/// `ledger_entry`: the payload is [`crate::fees::LedgerEntry`] (id, device_id, seq, kind,
+/// student_id, term_id, head_id, source_id, amount, due_date, receipt_no, method, reference,
+/// bank, reverses, reason, allocations, entry_date, created_at, created_by, prev_hash, hash).
+pub(super) struct LedgerEntry;
+
+const COLUMNS: &str = "id, device_id, seq, kind, student_id, term_id, head_id, source_id,
+    amount, due_date, receipt_no, method, reference, bank, reverses, reason, allocations,
+    entry_date, created_at, created_by, prev_hash, hash";
+
+impl Replica for LedgerEntry {
+    fn rule(&self) -> Rule {
+        Rule::Union
+    }
+
+    fn load(&self, conn: &Connection, id: Id) -> Result<Option<Map<String, Value>>> {
+        type Raw = (crate::fees::LedgerEntry, String, Option<String>, String);
+        let row: Option<Raw> = conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM ledger_entries WHERE id = ?1"
+            ))?
+            .query_row([id], |r| {
+                Ok((
+                    crate::fees::LedgerEntry {
+                        id: r.get(0)?,
+                        device_id: r.get(1)?,
+                        seq: r.get(2)?,
+                        kind: EntryKind::Charge,
+                        student_id: r.get(4)?,
+                        term_id: r.get(5)?,
+                        head_id: r.get(6)?,
+                        source_id: r.get(7)?,
+                        amount: r.get(8)?,
+                        due_date: r.get(9)?,
+                        receipt_no: r.get(10)?,
+                        method: None,
+                        reference: r.get(12)?,
+                        bank: r.get(13)?,
+                        reverses: r.get(14)?,
+                        reason: r.get(15)?,
+                        allocations: Vec::new(),
+                        entry_date: r.get(17)?,
+                        created_at: r.get(18)?,
+                        created_by: r.get(19)?,
+                        prev_hash: r.get(20)?,
+                        hash: r.get(21)?,
+                    },
+                    r.get(3)?,
+                    r.get(11)?,
+                    r.get(16)?,
+                ))
+            })
+            .optional()?;
+        let Some((mut e, kind, method, allocations)) = row else {
+            return Ok(None);
+        };
+        let bad = |what: String| Error::internal(format!("ledger entry {id}: {what}"));
+        e.kind = EntryKind::parse(&kind).ok_or_else(|| bad(format!("kind {kind:?}")))?;
+        e.method = method
+            .map(|m| PaymentMethod::parse(&m).ok_or_else(|| bad(format!("method {m:?}"))))
+            .transpose()?;
+        e.allocations = serde_json::from_str(&allocations)
+            .map_err(|err| bad(format!("allocations ({err})")))?;
+        Ok(Some(object(&e)?))
+    }
+
+    fn store(&self, conn: &Connection, id: Id, values: &Map<String, Value>) -> Result<()> {
+        let v = Values::new(conn, "ledger_entry", id, values);
+        if let Some(given) = v.opt::<Id>("id")?
+            && given != id
+        {
+            return Err(v.bad("id", "it is not the entry's record id"));
+        }
+        let device_id: Id = v.req("device_id")?;
+        let seq: i64 = v.req("seq")?;
+        let kind: EntryKind = v.req("kind")?;
+        let student_id: Id = v.req("student_id")?;
+        let term_id: Option<Id> = v.opt("term_id")?;
+        let head_id: Option<Id> = v.opt("head_id")?;
+        let source_id: Option<Id> = v.opt("source_id")?;
+        let amount: i64 = v.req("amount")?;
+        let due_date: Option<NaiveDate> = v.opt("due_date")?;
+        let receipt_no: Option<String> = v.opt("receipt_no")?;
+        let method: Option<PaymentMethod> = v.opt("method")?;
+        let reference: String = v.or("reference", String::new())?;
+        let bank: String = v.or("bank", String::new())?;
+        let reverses: Option<Id> = v.opt("reverses")?;
+        let reason: String = v.or("reason", String::new())?;
+        let allocations: Vec<Allocation> = v.or("allocations", Vec::new())?;
+        let entry_date: NaiveDate = v.req("entry_date")?;
+        let created_at: String = v.req("created_at")?;
+        let created_by: String = v.or("created_by", String::new())?;
+        let prev_hash: String = v.req("prev_hash")?;
+        let hash: String = v.req("hash")?;
+        if seq < 1 {
+            return Err(v.bad("seq", "not a position in a chain"));
+        }
+        if amount <= 0 {
+            return Err(v.bad("amount", "not more than 0"));
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO ledger_entries ({COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19, ?20, ?21, ?22)"
+        ))?
+        .execute(rusqlite::params![
+            id,
+            device_id,
+            seq,
+            kind.as_str(),
+            student_id,
+            term_id,
+            head_id,
+            source_id,
+            amount,
+            due_date,
+            receipt_no,
+            method.map(PaymentMethod::as_str),
+            reference,
+            bank,
+            reverses,
+            reason,
+            serde_json::to_string(&allocations)?,
+            entry_date,
+            created_at,
+            created_by,
+            prev_hash,
+            hash,
+        ])
+        .map_err(|e| constraint(e, "ledger entry", id))?;
+        Ok(())
+    }
+
+    /// Ledger entries are never removed.
+    fn delete(&self, _conn: &Connection, _id: Id) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// `cash_closing`: the payload is [`crate::fees::CashClosing`] (id, date, closed_by,
+/// expected, counted, difference, note, closed_at). It does not say on which device the
+/// drawer was closed: the column gets the payload's `device_id` when a later version sends
+/// one, and [`UNKNOWN_DEVICE`] until then.
+pub(super) struct CashClosing;
+
+impl Replica for CashClosing {
+    fn rule(&self) -> Rule {
+        Rule::Union
+    }
+
+    fn load(&self, conn: &Connection, id: Id) -> Result<Option<Map<String, Value>>> {
+        conn.prepare_cached(
+            "SELECT id, date, closed_by, expected, counted, difference, note, closed_at
+             FROM cash_closings WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(crate::fees::CashClosing {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                closed_by: r.get(2)?,
+                expected: r.get(3)?,
+                counted: r.get(4)?,
+                difference: r.get(5)?,
+                note: r.get(6)?,
+                closed_at: r.get(7)?,
+            })
+        })
+        .optional()?
+        .map(|c| object(&c))
+        .transpose()
+    }
+
+    fn store(&self, conn: &Connection, id: Id, values: &Map<String, Value>) -> Result<()> {
+        let v = Values::new(conn, "cash_closing", id, values);
+        let date: NaiveDate = v.req("date")?;
+        let closed_by: String = v.or("closed_by", String::new())?;
+        let expected: i64 = v.req("expected")?;
+        let counted: i64 = v.req("counted")?;
+        let difference: i64 = v.or("difference", counted - expected)?;
+        let note: String = v.or("note", String::new())?;
+        let closed_at: String = v.req("closed_at")?;
+        let device: String = match v.opt::<Id>("device_id")? {
+            Some(d) => d.to_string(),
+            None => UNKNOWN_DEVICE.to_owned(),
+        };
+        conn.execute(
+            "INSERT INTO cash_closings (id, date, device_id, closed_by, expected, counted,
+                                        difference, note, closed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO NOTHING",
+            rusqlite::params![
+                id, date, device, closed_by, expected, counted, difference, note, closed_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Cash closings are never removed.
+    fn delete(&self, _conn: &Connection, _id: Id) -> Result<()> {
+        Ok(())
+    }
+}

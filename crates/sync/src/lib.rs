@@ -1,0 +1,89 @@
+//! Rollbook's sync client: enrols this device with the school's cloud, pushes the outbox in
+//! order, pulls the school's other devices' changes and has the core apply them. Blocking
+//! (the desktop shell runs it on its blocking pool; the CLI calls it directly).
+//!
+//! Every step is safe to repeat: a push the server already holds is answered the same, and a
+//! pulled page is applied with its cursor in one transaction. So a dropped connection, a
+//! lost acknowledgement or a killed process costs a retry, never a lost or doubled change.
+
+mod backoff;
+mod http;
+
+use rollbook_core::sync as core_sync;
+use rollbook_core::{Result, Store};
+use rollbook_protocol::{EnrolRequest, MAX_BATCH, PullResponse, PushRequest, PushResponse};
+
+pub use backoff::Backoff;
+pub use http::Client;
+
+pub use rollbook_core::sync::SyncReport;
+
+/// Enrols this device with `server_url` using a one-time `code`, and keeps the token.
+pub fn enrol(store: &Store, server_url: &str, code: &str, device_name: &str) -> Result<String> {
+    store.require(rollbook_core::users::Permission::ManageSchool)?;
+    core_sync::check_server_url(server_url)?;
+    let client = Client::new(server_url, None)?;
+    let answer: rollbook_protocol::EnrolResponse = client.post(
+        "/enrol",
+        &EnrolRequest {
+            code: code.trim().to_owned(),
+            device_id: store.device_id().to_string(),
+            device_name: device_name.to_owned(),
+        },
+    )?;
+    core_sync::save_enrolment(store, server_url, &answer)?;
+    Ok(answer.school_name)
+}
+
+/// Pushes everything pending, then pulls until the server has nothing more. Records the
+/// outcome in the sync status either way.
+pub fn sync_now(store: &Store) -> Result<SyncReport> {
+    let result = sync_inner(store);
+    let outcome = match &result {
+        Ok(_) => Ok(()),
+        Err(e) => Err(e.message.as_str()),
+    };
+    core_sync::finish(store, outcome)?;
+    result
+}
+
+fn sync_inner(store: &Store) -> Result<SyncReport> {
+    let Some(enrolment) = core_sync::enrolment(store)? else {
+        return Err(rollbook_core::Error::new(
+            rollbook_core::ErrorCode::NotSetUp,
+            "This computer is not enrolled with Rollbook's cloud yet.",
+        ));
+    };
+    let client = Client::new(&enrolment.server_url, Some(&enrolment.token))?;
+    let mut report = SyncReport::default();
+
+    // Push in order, a batch at a time, until the server holds everything or stops
+    // acknowledging (a gap it wants resent from where it is).
+    loop {
+        let batch = core_sync::outgoing(store, MAX_BATCH)?;
+        let Some(first) = batch.first().map(|e| e.seq) else {
+            break;
+        };
+        let answer: PushResponse = client.post("/push", &PushRequest { entries: batch })?;
+        core_sync::acknowledge(store, &answer)?;
+        report.rejected += answer.rejected.len() as i64;
+        if answer.acked_through < first {
+            break;
+        }
+        report.pushed += answer.acked_through - first + 1;
+    }
+
+    // Pull every page after our cursor.
+    let mut cursor = enrolment.cursor;
+    loop {
+        let page: PullResponse = client.get(&format!("/pull?after={cursor}&limit={MAX_BATCH}"))?;
+        report.pulled += core_sync::apply_pulled(store, &page)? as i64;
+        let moved = page.next_cursor > cursor;
+        cursor = cursor.max(page.next_cursor);
+        if !page.more || !moved {
+            break;
+        }
+    }
+    report.pending = core_sync::status(store)?.pending;
+    Ok(report)
+}
