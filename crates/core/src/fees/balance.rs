@@ -80,6 +80,8 @@ struct Bucket {
     fine: i64,
     paid: i64,
     fine_rule: Option<(FineKind, i64, i64)>,
+    /// The latest date a fine was posted for this due.
+    fine_through: Option<NaiveDate>,
 }
 
 pub(crate) struct Account {
@@ -198,7 +200,10 @@ pub(crate) fn account_with(
                         }
                     }
                     EntryKind::Concession => b.concession += e.amount,
-                    _ => b.fine += e.amount,
+                    _ => {
+                        b.fine += e.amount;
+                        b.fine_through = b.fine_through.max(Some(e.entry_date));
+                    }
                 }
             }
             EntryKind::Payment | EntryKind::Reversal => {
@@ -207,6 +212,17 @@ pub(crate) fn account_with(
                     buckets.entry((a.term_id, a.head_id)).or_default().paid += sign * a.amount;
                 }
             }
+        }
+    }
+    // Two PCs taking payments offline each post the fine accrued to their day; once both
+    // entries are here, a due's fines count only up to what its rule gives at the latest
+    // posting (the second PC's payment went to the fine and counts as paid).
+    for b in buckets.values_mut() {
+        if let (Some(rule), Some(due), Some(through)) = (b.fine_rule, b.due_date, b.fine_through) {
+            let owed = fine_for(rule, (through - due).num_days().max(0));
+            let excess = (b.fine - owed).max(0);
+            b.fine -= excess;
+            balance -= excess;
         }
     }
     let (terms, heads) = (&lookups.terms, &lookups.heads);

@@ -1468,3 +1468,68 @@ fn records_that_clash_with_this_devices_own_are_refused_with_a_clear_conflict() 
         assert!(charges <= 1, "{} charged {charges} times", s.admission_no);
     }
 }
+
+#[test]
+fn a_late_fine_posted_on_two_pcs_offline_is_owed_once() {
+    let (a, b, mut server, class, ids) = synced_pair();
+    let term1 = years::list(&a).unwrap()[0].terms[0].id;
+    let head = fees::add_head(
+        &a,
+        &HeadInput {
+            name: "Tuition".into(),
+            optional: false,
+        },
+    )
+    .unwrap()
+    .id;
+    // Long overdue: the fine has reached its cap of 500.00 on any day of this test.
+    fees::set_structure(
+        &a,
+        &StructureInput {
+            class_id: class,
+            term_id: term1,
+            head_id: head,
+            amount: "1000".into(),
+            due_date: "2026-05-15".into(),
+            fine_kind: crate::fees::FineKind::PerDay,
+            fine_amount: "10".into(),
+            fine_cap: "500".into(),
+        },
+    )
+    .unwrap();
+    fees::apply_structure(&a, class, term1, false).unwrap();
+    server.exchange(&a, &b);
+    let before = fees::balance(&a, ids[0]).unwrap();
+    assert_eq!(before.fine_accrued, 50_000);
+    assert_eq!(before.total_due, 150_000);
+
+    // Both counters take a payment from the same family, offline: each posts the fine.
+    let pay = |d: &Store, amount: &str| {
+        fees::pay(
+            d,
+            &PaymentInput {
+                student_id: ids[0],
+                amount: amount.into(),
+                method: PaymentMethod::Cash,
+                reference: String::new(),
+                bank: String::new(),
+                allocations: vec![],
+                dues: vec![],
+                cashier: None,
+            },
+        )
+        .unwrap()
+    };
+    pay(&a, "600");
+    pay(&b, "300");
+    server.exchange(&a, &b);
+    server.exchange(&a, &b);
+    for d in [&a, &b] {
+        let f = fees::balance(d, ids[0]).unwrap();
+        let due = &f.dues[0];
+        assert_eq!(due.fine, 50_000, "the fine is owed once, not twice");
+        assert_eq!(due.paid, 90_000);
+        assert_eq!(f.balance, 1_000 * 100 + 50_000 - 90_000);
+        assert_eq!(f.total_due, f.balance);
+    }
+}
