@@ -34,9 +34,10 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
             if e.device_id == own || already_applied(conn, &e.entry_id)? {
                 continue;
             }
-            conn.execute_batch("SAVEPOINT sync_entry")?;
+            conn.prepare_cached("SAVEPOINT sync_entry")?.execute([])?;
             if let Err(why) = apply_one(conn, e) {
-                conn.execute_batch("ROLLBACK TO sync_entry; RELEASE sync_entry")?;
+                conn.prepare_cached("ROLLBACK TO sync_entry")?.execute([])?;
+                conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
                 tracing::warn!(record_type = %e.record_type, code = ?why.code, "sync entry parked");
                 conn.prepare_cached(
                     "INSERT INTO sync_parked (entry_id, cursor, record_type, record_id, entry,
@@ -54,7 +55,7 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
                 ])?;
                 continue;
             }
-            conn.execute_batch("RELEASE sync_entry")?;
+            conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
             conn.prepare_cached(
                 "INSERT INTO inbox (entry_id, cursor, device_id, seq, record_type, record_id, op,
                                     payload, hlc, created_at, user_id, user_name, applied_at)
