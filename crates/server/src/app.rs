@@ -15,6 +15,8 @@ use crate::storage::Store;
 pub struct AppState<S> {
     pub store: Arc<S>,
     pub limiter: Arc<RateLimiter>,
+    /// The releases folder the update feed reads (none: no updates offered).
+    pub releases: Option<Arc<std::path::PathBuf>>,
 }
 
 impl<S> Clone for AppState<S> {
@@ -22,6 +24,7 @@ impl<S> Clone for AppState<S> {
         Self {
             store: Arc::clone(&self.store),
             limiter: Arc::clone(&self.limiter),
+            releases: self.releases.clone(),
         }
     }
 }
@@ -31,7 +34,14 @@ impl<S> AppState<S> {
         Self {
             store,
             limiter: Arc::new(RateLimiter::new(rate_limit_per_minute)),
+            releases: None,
         }
+    }
+
+    /// Serves the update feed from `folder`.
+    pub fn with_releases(mut self, folder: Option<std::path::PathBuf>) -> Self {
+        self.releases = folder.map(Arc::new);
+        self
     }
 
     /// Takes a request from `key`'s budget, or answers 429.
@@ -51,6 +61,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/v1/enrol-codes", post(routes::enrol_code::<S>))
         .route("/v1/push", post(routes::push::<S>))
         .route("/v1/pull", get(routes::pull::<S>))
+        .route(
+            "/updates/{target}/{arch}/{current_version}",
+            get(routes::update::<S>),
+        )
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)

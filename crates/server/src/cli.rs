@@ -46,6 +46,10 @@ pub enum Command {
         /// Requests per minute one device may make (0: no limit).
         #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_MINUTE)]
         rate_limit_per_minute: u32,
+        /// A folder of releases (one subfolder per version with its release.json) to serve
+        /// the desktop app's update feed from.
+        #[arg(long, value_name = "DIR")]
+        releases: Option<PathBuf>,
     },
     /// Schools.
     School {
@@ -105,11 +109,13 @@ pub async fn run(cli: Cli) -> CliResult {
             tls_cert,
             tls_key,
             rate_limit_per_minute,
+            releases,
         } => {
             let options = ServeOptions {
                 listen,
                 tls: tls_cert.zip(tls_key),
                 rate_limit_per_minute,
+                releases,
             };
             let mut running = server::start(store, options).await?;
             println!("listening on {}", running.url());

@@ -21,3 +21,4 @@ pub mod server;
 pub mod storage;
 pub mod tls;
 pub mod token;
+pub mod updates;

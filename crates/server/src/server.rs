@@ -22,6 +22,8 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Requests per minute per device (0: no limit).
     pub rate_limit_per_minute: u32,
+    /// The releases folder of the update feed (none: no updates offered).
+    pub releases: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -30,6 +32,7 @@ impl ServeOptions {
             listen,
             tls: None,
             rate_limit_per_minute: DEFAULT_PER_MINUTE,
+            releases: None,
         }
     }
 }
@@ -82,8 +85,10 @@ pub async fn start<S: Store>(store: Arc<S>, options: ServeOptions) -> Result<Run
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = router(AppState::new(store, options.rate_limit_per_minute))
-        .into_make_service_with_connect_info::<PeerAddr>();
+    let app = router(
+        AppState::new(store, options.rate_limit_per_minute).with_releases(options.releases.clone()),
+    )
+    .into_make_service_with_connect_info::<PeerAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let shutdown = async move {
         let _ = stopped.await;

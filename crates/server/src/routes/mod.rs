@@ -2,6 +2,7 @@
 
 mod enrol;
 mod sync;
+mod updates;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -10,6 +11,7 @@ use crate::error::Failure;
 
 pub use enrol::{enrol, enrol_code};
 pub use sync::{pull, push};
+pub use updates::update;
 
 /// `GET /v1/health`.
 pub async fn health() -> Json<serde_json::Value> {

@@ -10,3 +10,4 @@ mod idempotency;
 mod limits;
 mod sync;
 mod tenancy;
+mod updates;
