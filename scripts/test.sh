@@ -52,7 +52,11 @@ scripts/with-keyring.sh cargo test --workspace --locked
 
 step "end-to-end tests of the real window"
 cargo build -p rollbook-app --features custom-protocol --locked
-scripts/with-keyring.sh tests/e2e/run.sh "${CARGO_TARGET_DIR:-target}/debug/rollbook-app"
+# The sync test runs a real cloud (rollbook-server) and a second computer (the rollbook CLI).
+cargo build -p rollbook-server -p rollbook-cli --locked
+ROLLBOOK_SERVER="${CARGO_TARGET_DIR:-target}/debug/rollbook-server" \
+ROLLBOOK_CLI="${CARGO_TARGET_DIR:-target}/debug/rollbook" \
+  scripts/with-keyring.sh tests/e2e/run.sh "${CARGO_TARGET_DIR:-target}/debug/rollbook-app"
 
 echo
 echo "All checks passed."

@@ -4,6 +4,8 @@
 # Usage: tests/e2e/run.sh path/to/rollbook-app [NAME...]
 # With names (e.g. foundation import roll-call), only those test files run, in that order;
 # later files build on what earlier ones made, so name the ones a file depends on too.
+# The sync test needs ROLLBOOK_SERVER (the rollbook-server binary) and, for its second
+# computer, ROLLBOOK_CLI (the rollbook binary); without ROLLBOOK_SERVER it is skipped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 app="$(realpath "${1:?usage: run.sh path/to/rollbook-app [NAME...]}")"
@@ -40,6 +42,13 @@ for _ in $(seq 100); do
 done
 
 mkdir -p "$here/artifacts"
+for var in ROLLBOOK_SERVER ROLLBOOK_CLI; do
+  if [ -n "${!var:-}" ]; then
+    [ -x "${!var}" ] || { echo "$var=${!var} is not an executable file" >&2; exit 2; }
+    export "$var=$(realpath "${!var}")"
+  fi
+done
+[ -n "${ROLLBOOK_SERVER:-}" ] || echo "note: ROLLBOOK_SERVER is not set, so the sync test (sync.test.mjs) is skipped"
 status=0
 ROLLBOOK_APP="$app" WEBDRIVER_PORT="$port" ROLLBOOK_E2E_DATA="$work/data" DISPLAY="$display" \
   node --test --test-concurrency=1 "${files[@]}" || status=$?

@@ -182,6 +182,11 @@ test('the clerk sees only his own PIN in Settings → Users', async () => {
   assert.equal((await textsOf(browser, '[data-testid="user-row"]')).length, 0, 'no list of users');
   assert.equal(await (await browser.$('[data-testid="audit-section"]')).isExisting(), false, 'no audit report');
   assert.equal(await (await browser.$('#user-new-name')).isExisting(), false);
+  // Settings → Sync: where sync stands, but no enrolling, Sync now or marking refusals.
+  await shown(browser, '[data-testid="sync-section"]');
+  for (const testId of ['sync-enrol-form', 'sync-now', 'sync-enrol-again', 'sync-resolve']) {
+    assert.equal(await (await browser.$(`[data-testid="${testId}"]`)).isExisting(), false, `no ${testId} for a clerk`);
+  }
 });
 
 test('a clerk is refused a reversal by the core, and the payment stays', async () => {
