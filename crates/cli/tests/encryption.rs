@@ -6,30 +6,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use common::with_stdin;
 
-fn with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rollbook"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("ROLLBOOK_DATA_DIR")
-        .env_remove("ROLLBOOK_USER")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use std::process::Command;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack

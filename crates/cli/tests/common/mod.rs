@@ -2,8 +2,9 @@
 
 #![allow(dead_code, clippy::unwrap_used)] // each test binary uses some of these; helpers fail loudly
 
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Runs `rollbook --data-dir DIR ARGS...`, ignoring any `ROLLBOOK_DATA_DIR` of the caller.
 pub fn rollbook(dir: &Path, args: &[&str]) -> Output {
@@ -97,4 +98,26 @@ pub fn grade_5b_students(dir: &Path, students: &[(&str, &str)]) {
             ],
         );
     }
+}
+
+/// Runs `rollbook --data-dir DIR ARGS...` with `stdin` piped in (PINs, a recovery key).
+pub fn with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rollbook"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("ROLLBOOK_DATA_DIR")
+        .env_remove("ROLLBOOK_USER")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
