@@ -4,91 +4,17 @@
 
 #![allow(clippy::unwrap_used)] // a test that fails loudly is what a test wants
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
+
+use common::Cloud;
+
+use std::path::Path;
 
 use rollbook_core::fees::{self, HeadInput, PaymentInput, PaymentMethod, StructureInput};
 use rollbook_core::school::{self, SchoolInput, SetupInput};
 use rollbook_core::students::{self, StudentFilter, StudentInput};
 use rollbook_core::years::{TermInput, YearInput};
 use rollbook_core::{ErrorCode, Id, Store, classes};
-use rollbook_server::server::{self, Running, ServeOptions};
-use rollbook_server::storage::Store as _;
-use rollbook_server::storage::sqlite::SqliteStore;
-
-/// The cloud: a server over SQLite in a folder of its own, on a tokio runtime of its own.
-struct Cloud {
-    rt: tokio::runtime::Runtime,
-    dir: PathBuf,
-    _keep: tempfile::TempDir,
-    running: Option<Running>,
-    addr: Option<SocketAddr>,
-    school_id: String,
-}
-
-impl Cloud {
-    fn start() -> Cloud {
-        let keep = tempfile::tempdir().unwrap();
-        let dir = keep.path().to_path_buf();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let school_id = rt.block_on(async {
-            let store = SqliteStore::open(&dir).unwrap();
-            store.create_school("St. Mary's School").await.unwrap().id
-        });
-        let mut cloud = Cloud {
-            rt,
-            dir,
-            _keep: keep,
-            running: None,
-            addr: None,
-            school_id,
-        };
-        cloud.up();
-        cloud
-    }
-
-    /// Serves (again) on the same address as before, or a new one the first time.
-    fn up(&mut self) {
-        let listen = self.addr.unwrap_or_else(|| "127.0.0.1:0".parse().unwrap());
-        let dir = self.dir.clone();
-        let running = self.rt.block_on(async move {
-            let store = Arc::new(SqliteStore::open(&dir).unwrap());
-            server::start(store, ServeOptions::new(listen))
-                .await
-                .unwrap()
-        });
-        self.addr = Some(running.addr);
-        self.running = Some(running);
-    }
-
-    fn down(&mut self) {
-        if let Some(r) = self.running.take() {
-            self.rt.block_on(r.stop()).unwrap();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr.unwrap())
-    }
-
-    fn code(&self) -> String {
-        let dir = self.dir.clone();
-        let school = self.school_id.clone();
-        self.rt.block_on(async move {
-            let store = SqliteStore::open(&dir).unwrap();
-            store
-                .create_enrol_code(&school, None, chrono::Duration::hours(1))
-                .await
-                .unwrap()
-                .code
-        })
-    }
-}
 
 fn pc(dir: &Path) -> Store {
     Store::open(dir).unwrap()
