@@ -17,6 +17,12 @@ fn add(store: &Store, adm: &str) {
     .unwrap();
 }
 
+/// Files the store's key in the keyring for its folder, as the app's `Store::open` does, so
+/// restores and reopens find it.
+fn on_this_pc(dir: &std::path::Path, store: &Store) {
+    crate::store::key::save(dir, store.key()).unwrap();
+}
+
 fn count(store: &Store) -> usize {
     students::list(store, &StudentFilter::default())
         .unwrap()
@@ -26,6 +32,7 @@ fn count(store: &Store) -> usize {
 #[test]
 fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside() {
     let (dir, store) = new_store();
+    on_this_pc(dir.path(), &store);
     set_up_school(&store);
     add(&store, "A-1");
     add(&store, "A-2");
@@ -57,6 +64,7 @@ fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside(
 #[test]
 fn a_damaged_or_foreign_file_is_not_restored_and_nothing_changes() {
     let (dir, store) = new_store();
+    on_this_pc(dir.path(), &store);
     set_up_school(&store);
     add(&store, "A-1");
     drop(store);
@@ -231,7 +239,10 @@ fn the_database_and_its_backups_hold_no_readable_personal_data() {
 
 #[test]
 fn a_backup_from_another_school_needs_its_recovery_key_and_a_wrong_one_changes_nothing() {
-    let (other_dir, other) = new_store();
+    // Another school: its own folder and its own key.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other =
+        Store::open_with_key(other_dir.path(), crate::store::DatabaseKey::generate()).unwrap();
     set_up_school(&other);
     add(&other, "B-1");
     add(&other, "B-2");
@@ -239,6 +250,7 @@ fn a_backup_from_another_school_needs_its_recovery_key_and_a_wrong_one_changes_n
     let other_recovery = other.key().recovery_text();
 
     let (dir, store) = new_store();
+    on_this_pc(dir.path(), &store);
     set_up_school(&store);
     add(&store, "A-1");
     drop(store);

@@ -117,7 +117,7 @@ fn sequence_numbers_and_clock_stamps_increase_and_survive_a_restart() {
     .unwrap();
     let device = store.device_id();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = crate::testing::reopen(dir.path());
     assert_eq!(store.device_id(), device, "the device id is made once");
     classes::create(
         &store,
@@ -153,7 +153,7 @@ fn an_older_build_refuses_a_database_a_newer_one_migrated() {
     conn.pragma_update(None, "user_version", migrations::latest() as i64 + 1)
         .unwrap();
     drop(conn);
-    let err = Store::open(dir.path()).unwrap_err();
+    let err = Store::open_with_key(dir.path(), crate::testing::test_key()).unwrap_err();
     assert_eq!(err.code, ErrorCode::SchemaTooNew);
     assert!(
         err.message.contains("newer version of Rollbook"),
@@ -207,14 +207,14 @@ fn a_damaged_database_is_refused_not_opened() {
         *b = 0xAB;
     }
     std::fs::write(&path, bytes).unwrap();
-    let err = Store::open(dir.path()).unwrap_err();
+    let err = Store::open_with_key(dir.path(), crate::testing::test_key()).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseCorrupt, "{err:?}");
 }
 
 /// A connection to the store's file, keyed with this computer's key for it.
 fn keyed(dir: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
-    super::key::apply(&conn, &super::key::load(dir).unwrap().unwrap()).unwrap();
+    super::key::apply(&conn, &crate::testing::test_key()).unwrap();
     conn
 }
 

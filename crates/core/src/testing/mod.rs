@@ -6,10 +6,23 @@ use crate::school::{self, SchoolInput, SetupInput};
 use crate::store::Store;
 use crate::years::{TermInput, YearInput};
 
+/// A store in a new folder, encrypted with [`test_key`]. The keyring is left alone: the
+/// tests of the keyring itself (secrets, PINs, `Store::open`) use it; hundreds of stores
+/// each filing a key there only load the test run's Secret Service.
 pub(crate) fn new_store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("open store");
+    let store = Store::open_with_key(dir.path(), test_key()).expect("open store");
     (dir, store)
+}
+
+/// The key of the tests' stores.
+pub(crate) fn test_key() -> crate::store::DatabaseKey {
+    crate::store::DatabaseKey::from_bytes([7; 32])
+}
+
+/// Opens again a store made by [`new_store`] (a restart of the app).
+pub(crate) fn reopen(dir: &std::path::Path) -> Store {
+    Store::open_with_key(dir, test_key()).expect("reopen store")
 }
 
 pub(crate) fn set_up_school(store: &Store) {

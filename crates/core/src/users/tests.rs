@@ -103,13 +103,13 @@ fn wrong_pins_back_off_then_lock_the_user_across_a_restart() {
 
     // Restart the app: the count is kept.
     drop(store);
-    let store = crate::store::Store::open(dir.path()).unwrap();
+    let store = crate::testing::reopen(dir.path());
     t += Duration::seconds(8);
     let e = sign_in_at(&store, admin.id, "0000", t).unwrap_err();
     assert_eq!(e.code, ErrorCode::UserLocked, "the fifth wrong PIN locks");
 
     drop(store);
-    let store = crate::store::Store::open(dir.path()).unwrap();
+    let store = crate::testing::reopen(dir.path());
     let e = sign_in_at(&store, admin.id, "4829", t + Duration::hours(1)).unwrap_err();
     assert_eq!(
         e.code,
