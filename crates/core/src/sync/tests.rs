@@ -207,6 +207,31 @@ fn cash(student_id: Id, amount: &str) -> PaymentInput {
     }
 }
 
+/// A Tuition head and `class`'s line for it in Term 1 (`line` sets the rest of the line).
+fn tuition(d: &Store, class: Id, line: StructureInput) -> (Id, Id) {
+    let term1 = years::list(d).unwrap()[0].terms[0].id;
+    let head = fees::add_head(
+        d,
+        &HeadInput {
+            name: "Tuition".into(),
+            optional: false,
+        },
+    )
+    .unwrap()
+    .id;
+    fees::set_structure(
+        d,
+        &StructureInput {
+            class_id: class,
+            term_id: term1,
+            head_id: head,
+            ..line
+        },
+    )
+    .unwrap();
+    (term1, head)
+}
+
 /// The student form filled in from the student as they are.
 fn input_of(d: &StudentDetail) -> StudentInput {
     let s = &d.student;
@@ -1008,27 +1033,14 @@ fn payments_taken_on_both_devices_are_all_on_both_once_with_their_own_receipt_nu
         "Grade 5 B",
         &[("A1", "Aarav", "Iyer"), ("A2", "Bela", "Nair")],
     );
-    let term1 = years::list(&a).unwrap()[0].terms[0].id;
-    let tuition = fees::add_head(
+    let (term1, _) = tuition(
         &a,
-        &HeadInput {
-            name: "Tuition".into(),
-            optional: false,
-        },
-    )
-    .unwrap()
-    .id;
-    fees::set_structure(
-        &a,
-        &StructureInput {
-            class_id: class,
-            term_id: term1,
-            head_id: tuition,
+        class,
+        StructureInput {
             amount: "1500".into(),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     fees::apply_structure(&a, class, term1, false).unwrap();
     let mut server = Server::default();
     server.exchange(&a, &b);
@@ -1421,27 +1433,14 @@ fn records_that_clash_with_this_devices_own_are_refused_with_a_clear_conflict() 
     // Both apply the same structure to the same class apart: both charge the same students
     // for the same line, which the ledger's one-charge rule refuses when the other's arrive.
     let (a, b, mut server, class, _) = synced_pair();
-    let term1 = years::list(&a).unwrap()[0].terms[0].id;
-    let head = fees::add_head(
+    let (term1, _) = tuition(
         &a,
-        &HeadInput {
-            name: "Tuition".into(),
-            optional: false,
-        },
-    )
-    .unwrap()
-    .id;
-    fees::set_structure(
-        &a,
-        &StructureInput {
-            class_id: class,
-            term_id: term1,
-            head_id: head,
+        class,
+        StructureInput {
             amount: "1000".into(),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     server.exchange(&a, &b);
     fees::apply_structure(&a, class, term1, false).unwrap();
     fees::apply_structure(&b, class, term1, false).unwrap();
@@ -1472,31 +1471,19 @@ fn records_that_clash_with_this_devices_own_are_refused_with_a_clear_conflict() 
 #[test]
 fn a_late_fine_posted_on_two_pcs_offline_is_owed_once() {
     let (a, b, mut server, class, ids) = synced_pair();
-    let term1 = years::list(&a).unwrap()[0].terms[0].id;
-    let head = fees::add_head(
-        &a,
-        &HeadInput {
-            name: "Tuition".into(),
-            optional: false,
-        },
-    )
-    .unwrap()
-    .id;
     // Long overdue: the fine has reached its cap of 500.00 on any day of this test.
-    fees::set_structure(
+    let (term1, _) = tuition(
         &a,
-        &StructureInput {
-            class_id: class,
-            term_id: term1,
-            head_id: head,
+        class,
+        StructureInput {
             amount: "1000".into(),
             due_date: "2026-05-15".into(),
             fine_kind: crate::fees::FineKind::PerDay,
             fine_amount: "10".into(),
             fine_cap: "500".into(),
+            ..Default::default()
         },
-    )
-    .unwrap();
+    );
     fees::apply_structure(&a, class, term1, false).unwrap();
     server.exchange(&a, &b);
     let before = fees::balance(&a, ids[0]).unwrap();
@@ -1504,24 +1491,8 @@ fn a_late_fine_posted_on_two_pcs_offline_is_owed_once() {
     assert_eq!(before.total_due, 150_000);
 
     // Both counters take a payment from the same family, offline: each posts the fine.
-    let pay = |d: &Store, amount: &str| {
-        fees::pay(
-            d,
-            &PaymentInput {
-                student_id: ids[0],
-                amount: amount.into(),
-                method: PaymentMethod::Cash,
-                reference: String::new(),
-                bank: String::new(),
-                allocations: vec![],
-                dues: vec![],
-                cashier: None,
-            },
-        )
-        .unwrap()
-    };
-    pay(&a, "600");
-    pay(&b, "300");
+    fees::pay(&a, &cash(ids[0], "600")).unwrap();
+    fees::pay(&b, &cash(ids[0], "300")).unwrap();
     server.exchange(&a, &b);
     server.exchange(&a, &b);
     for d in [&a, &b] {

@@ -85,15 +85,49 @@ pub(crate) fn any_users(store: &Store) -> Result<bool> {
     })
 }
 
-fn get_user(conn: &Connection, id: Id) -> Result<User> {
-    let mut user = conn
+/// Whether a user other than `except` is called `name` (case aside).
+pub(crate) fn name_taken(conn: &Connection, name: &str, except: Id) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 COLLATE NOCASE AND id <> ?2)",
+        rusqlite::params![name, except],
+        |r| r.get(0),
+    )?)
+}
+
+/// Writes a user's row, new or not; the one place users are written (no outbox entry:
+/// callers record their change, sync records none).
+pub(crate) fn write_row(conn: &Connection, id: Id, input: &UserInput) -> Result<()> {
+    conn.execute(
+        "INSERT INTO users (id, name, role, class_ids, active, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+             class_ids = excluded.class_ids, active = excluded.active,
+             updated_at = excluded.updated_at",
+        rusqlite::params![
+            id,
+            input.name,
+            input.role.as_str(),
+            serde_json::to_string(&input.class_ids)?,
+            input.active,
+            now_utc()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A user's row as it is, or none.
+pub(crate) fn load(conn: &Connection, id: Id) -> Result<Option<User>> {
+    Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
             [id],
             from_row,
         )
-        .optional()?
-        .ok_or_else(|| Error::not_found("The user"))?;
+        .optional()?)
+}
+
+fn get_user(conn: &Connection, id: Id) -> Result<User> {
+    let mut user = load(conn, id)?.ok_or_else(|| Error::not_found("The user"))?;
     user.locked = session::is_locked(conn, id)?;
     Ok(user)
 }
@@ -184,29 +218,19 @@ pub fn add(store: &Store, input: &UserInput, pin_text: &str) -> Result<User> {
     pin::check_shape(pin_text)?;
     let id = Id::new();
     store.write(|w| {
-        let taken: bool = w.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 COLLATE NOCASE)",
-            [&name],
-            |r| r.get(0),
-        )?;
-        if taken {
+        if name_taken(w.conn(), &name, id)? {
             return Err(Error::conflict(
                 "name",
                 format!("There is already a user called {name}."),
             ));
         }
-        let now = now_utc();
-        w.conn().execute(
-            "INSERT INTO users (id, name, role, class_ids, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            rusqlite::params![
-                id,
-                name,
-                input.role.as_str(),
-                serde_json::to_string(&input.class_ids)?,
-                input.active,
-                now
-            ],
+        write_row(
+            w.conn(),
+            id,
+            &UserInput {
+                name: name.clone(),
+                ..input.clone()
+            },
         )?;
         w.record(
             RecordType::User,
@@ -249,28 +273,19 @@ pub fn update(store: &Store, id: Id, input: &UserInput) -> Result<User> {
                 ));
             }
         }
-        let clash: bool = w.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 COLLATE NOCASE AND id <> ?2)",
-            rusqlite::params![name, id],
-            |r| r.get(0),
-        )?;
-        if clash {
+        if name_taken(w.conn(), &name, id)? {
             return Err(Error::conflict(
                 "name",
                 format!("There is already a user called {name}."),
             ));
         }
-        w.conn().execute(
-            "UPDATE users SET name = ?2, role = ?3, class_ids = ?4, active = ?5, updated_at = ?6
-             WHERE id = ?1",
-            rusqlite::params![
-                id,
-                name,
-                input.role.as_str(),
-                serde_json::to_string(&input.class_ids)?,
-                input.active,
-                now_utc()
-            ],
+        write_row(
+            w.conn(),
+            id,
+            &UserInput {
+                name: name.clone(),
+                ..input.clone()
+            },
         )?;
         let new = Stored {
             name: &name,

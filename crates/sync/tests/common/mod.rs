@@ -707,7 +707,7 @@ pub fn recent_days(n: usize) -> Vec<String> {
 }
 
 /// Sets up the school on `store`: a year and term around today, a class, a tuition head
-/// and its structure applied to the class (its students so far).
+/// and the class's line for it (not yet applied: apply it once the students are in).
 pub fn set_up_school(store: &Store) -> School {
     let start = today() - chrono::Duration::days(150);
     let end = today() + chrono::Duration::days(200);
