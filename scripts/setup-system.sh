@@ -12,6 +12,7 @@ PACKAGES=(
   imagemagick
   libreoffice-calc-nogui
   poppler-utils
+  openssl
 )
 
 sudo_if_needed() {
