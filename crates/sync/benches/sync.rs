@@ -249,7 +249,7 @@ fn main() -> Result<()> {
     };
     let url = running.url();
 
-    let everything = rollbook_core::sync::outgoing(&a, usize::MAX)?;
+    let everything = rollbook_core::sync::outgoing(&a, &a.device_id().to_string(), usize::MAX)?;
     let floor_time = floor(work.path(), &everything);
 
     rollbook_sync::enrol(&a, &url, &code(&rt), "Front office")?;

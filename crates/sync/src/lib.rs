@@ -11,7 +11,9 @@ mod http;
 
 use rollbook_core::sync as core_sync;
 use rollbook_core::{Result, Store};
-use rollbook_protocol::{EnrolRequest, MAX_BATCH, PullResponse, PushRequest, PushResponse};
+use rollbook_protocol::{
+    EnrolCode, EnrolRequest, EnrolResponse, MAX_BATCH, PullResponse, PushRequest, PushResponse,
+};
 
 pub use backoff::Backoff;
 pub use http::Client;
@@ -54,26 +56,33 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
             "This computer is not enrolled with Rollbook's cloud yet.",
         ));
     };
-    let client = Client::new(&enrolment.server_url, Some(&enrolment.token))?;
+    let own = store.device_id().to_string();
     let mut report = SyncReport::default();
 
-    // Push in order, a batch at a time, until the server holds everything or stops
-    // acknowledging (a gap it wants resent from where it is).
-    loop {
-        let batch = core_sync::outgoing(store, MAX_BATCH)?;
-        let Some(first) = batch.first().map(|e| e.seq) else {
-            break;
+    // Push each identity's entries in order. A restored database first sends what its
+    // former identity left waiting, with that identity's token, then enrols its new identity
+    // before anything of the new one goes or anything is pulled.
+    let mut token = enrolment
+        .former_device_id
+        .is_none()
+        .then(|| enrolment.token.clone());
+    let mut stranded = None;
+    for device in core_sync::pending_identities(store)? {
+        let device_token = if device == own {
+            current_token(store, &enrolment, &mut token)?
+        } else if let Some(t) = core_sync::token_for(store, &device)? {
+            t
+        } else {
+            stranded = Some(device);
+            continue;
         };
-        let answer: PushResponse = client.post("/push", &PushRequest { entries: batch })?;
-        core_sync::acknowledge(store, &answer)?;
-        report.rejected += answer.rejected.len() as i64;
-        if answer.acked_through < first {
-            break;
-        }
-        report.pushed += answer.acked_through - first + 1;
+        let client = Client::new(&enrolment.server_url, Some(&device_token))?;
+        push_all(store, &client, &device, &mut report)?;
     }
 
     // Pull every page after our cursor.
+    let token = current_token(store, &enrolment, &mut token)?;
+    let client = Client::new(&enrolment.server_url, Some(&token))?;
     let mut cursor = enrolment.cursor;
     loop {
         let page: PullResponse = client.get(&format!("/pull?after={cursor}&limit={MAX_BATCH}"))?;
@@ -85,5 +94,65 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
         }
     }
     report.pending = core_sync::status(store)?.pending;
+    if let Some(device) = stranded {
+        return Err(rollbook_core::Error::new(
+            rollbook_core::ErrorCode::SyncRefused,
+            format!(
+                "Changes made on this computer before it was restored (as device {device}) \
+                 cannot be sent: its keyring no longer holds that device's sync token. \
+                 Everything else was synced."
+            ),
+        ));
+    }
     Ok(report)
+}
+
+/// Pushes `device`'s waiting entries, a batch at a time, until the server holds them all or
+/// stops acknowledging (a gap it wants resent from where it is).
+fn push_all(store: &Store, client: &Client, device: &str, report: &mut SyncReport) -> Result<()> {
+    loop {
+        let batch = core_sync::outgoing(store, device, MAX_BATCH)?;
+        let Some(first) = batch.first().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let answer: PushResponse = client.post("/push", &PushRequest { entries: batch })?;
+        core_sync::acknowledge(store, device, &answer)?;
+        report.rejected += answer.rejected.len() as i64;
+        if answer.acked_through < first {
+            return Ok(());
+        }
+        report.pushed += answer.acked_through - first + 1;
+    }
+}
+
+/// This identity's token; for a restored database whose new identity the cloud does not
+/// know yet, enrols it first with a code its former identity asks for.
+fn current_token(
+    store: &Store,
+    enrolment: &core_sync::Enrolment,
+    token: &mut Option<String>,
+) -> Result<String> {
+    if let Some(t) = token {
+        return Ok(t.clone());
+    }
+    let former = enrolment.former_device_id.as_deref().unwrap_or_default();
+    let code: EnrolCode = Client::new(&enrolment.server_url, Some(&enrolment.token))?
+        .post("/enrol-codes", &serde_json::json!({}))?;
+    let answer: EnrolResponse = Client::new(&enrolment.server_url, None)?.post(
+        "/enrol",
+        &EnrolRequest {
+            code: code.code,
+            device_id: store.device_id().to_string(),
+            device_name: format!(
+                "Restored from a backup (was {})",
+                former.get(..8).unwrap_or(former)
+            ),
+        },
+    )?;
+    core_sync::save_successor_token(store, &answer)?;
+    tracing::info!(
+        was = former,
+        "enrolled this restored computer's new identity"
+    );
+    Ok(token.insert(answer.token).clone())
 }

@@ -24,7 +24,8 @@ const THREE_DAYS_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 fn push_from_the_future(pc: &Pc, skew_ms: i64) -> Hlc {
     let enrolment = rollbook_core::sync::enrolment(pc).unwrap().unwrap();
     let client = rollbook_sync::Client::new(&enrolment.server_url, Some(&enrolment.token)).unwrap();
-    let mut entries = rollbook_core::sync::outgoing(pc, MAX_BATCH).unwrap();
+    let device = pc.device_id().to_string();
+    let mut entries = rollbook_core::sync::outgoing(pc, &device, MAX_BATCH).unwrap();
     assert!(!entries.is_empty());
     for e in &mut entries {
         e.hlc += skew_ms << 16;
@@ -43,7 +44,7 @@ fn push_from_the_future(pc: &Pc, skew_ms: i64) -> Hlc {
         .unwrap();
     assert_eq!(answer.acked_through, entries.last().unwrap().seq);
     assert!(answer.rejected.is_empty(), "{answer:?}");
-    rollbook_core::sync::acknowledge(pc, &answer).unwrap();
+    rollbook_core::sync::acknowledge(pc, &device, &answer).unwrap();
     Hlc::from_raw(entries.iter().map(|e| e.hlc).max().unwrap())
 }
 

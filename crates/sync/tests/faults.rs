@@ -471,26 +471,13 @@ fn one_pc_syncing_twice_at_once_stores_everything_once() {
 }
 
 /// A PC restored from a backup taken before its last sync: the backup holds the PC's own
-/// sequence numbers and receipt counter as they were, so its next changes reuse numbers the
-/// server already holds. Found by this test (see the report in its `ignore`):
-///
-/// - A backs up, then admits N-a1, takes receipt `<A>-000002`, marks the roll, and syncs
-///   (here the server then holds A's entries 1..27); B pulls them.
-/// - A is restored from the backup and carries on: admits N-a2, takes a payment, and syncs.
-/// - What happens: the new entries reuse A's numbers 21..27, so the server refuses them as
-///   `conflict` ("the server already holds another entry as number 21 of this device");
-///   `sync_now` still answers Ok (with `rejected: 7`). B never gets N-a2 or the payment. A
-///   never gets back its own N-a1 and payment (pulls leave out a device's own entries), and
-///   its new payment has the receipt number `<A>-000002` again, which on B is the other
-///   payment. The PCs differ for good; an administrator can only dismiss the refusals.
-/// - What should: the restored PC carries on after the highest sequence number (and receipt
-///   number) the school holds of it (or becomes a new device), and gets back its own entries
-///   that its database lost, so both PCs end with both pupils and both payments, each
-///   receipt number once.
+/// sequence numbers and receipt counter as they were, while the cloud already holds what the
+/// PC made after the backup. A backs up, then admits N-a1, takes a payment, marks the roll
+/// and syncs; B pulls them. A is restored from the backup and carries on: admits N-a2, takes
+/// a payment, and syncs. The restored database took a new identity, so its new changes and
+/// receipts are numbered afresh (no receipt number twice, nothing refused), and it gets back
+/// its own changes that the backup lacked: both PCs end with both pupils and both payments.
 #[test]
-#[ignore = "bug: a PC restored from a backup older than its last sync reuses sequence and \
-            receipt numbers the server holds; its new changes are refused as conflicts and \
-            its lost ones never come back, so the PCs diverge (see the doc comment)"]
 fn a_pc_restored_from_a_backup_older_than_its_last_sync_loses_nothing() {
     let mut w = World::new();
     let folder = tempfile::tempdir().unwrap();
@@ -502,9 +489,7 @@ fn a_pc_restored_from_a_backup_older_than_its_last_sync_loses_nothing() {
     w.b.sync_ok(&w.cloud);
 
     // A's disk is replaced and the backup restored; A carries on and syncs.
-    w.a.close();
-    rollbook_core::backup::restore(w.a.path(), &backup.path, None).unwrap();
-    w.a.reopen();
+    w.a.restore(&backup.path);
     w.work(false, "a2");
     let mut numbers = w.receipts.clone();
     numbers.sort();

@@ -343,12 +343,14 @@ pub fn restore(
     verify(backup, &backup_key)?;
     let db = data_dir.join(DB_FILE);
     fs::create_dir_all(data_dir).map_err(io("Cannot create", data_dir))?;
-    let tmp = data_dir.join(format!(".{DB_FILE}.restore.{}.tmp", Id::new()));
-    fs::copy(backup, &tmp).map_err(io("Cannot copy", backup))?;
-    if let Err(e) = fs::File::open(&tmp).and_then(|f| f.sync_all()) {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io("Cannot write the restored database", &e));
-    }
+    let staging = data_dir.join(format!(".restore-{}", Id::new()));
+    let tmp = match stage(&staging, backup, &backup_key) {
+        Ok(tmp) => tmp,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
     let kept = if db.exists() {
         let aside = data_dir.join(format!(
             "{DB_FILE}.before-restore-{}",
@@ -371,6 +373,7 @@ pub fn restore(
         let _ = fs::remove_file(data_dir.join(format!("{DB_FILE}{suffix}")));
     }
     fs::rename(&tmp, &db).map_err(io("Cannot put the backup in place at", &db))?;
+    let _ = fs::remove_dir_all(&staging);
     if current_key.as_ref() != Some(&backup_key) {
         // The database kept aside keeps its own key, filed under its new name.
         if let (Some(old), Some(aside)) = (&current_key, &kept) {
@@ -380,6 +383,26 @@ pub fn restore(
     }
     tracing::info!(backup = %backup.display(), "restored");
     Ok(kept)
+}
+
+/// Copies `backup` into the empty folder `staging` and readies it there: brought to this
+/// version's schema and given a new device identity (the PC the backup was taken on may have
+/// gone on after it, under its old identity, so the copy must not reuse its sequence or
+/// receipt numbers). Answers the readied file, whole (no write-ahead log beside it) and
+/// flushed to disk.
+fn stage(staging: &Path, backup: &Path, key: &DatabaseKey) -> Result<PathBuf> {
+    fs::create_dir_all(staging).map_err(io("Cannot create", staging))?;
+    let tmp = staging.join(DB_FILE);
+    fs::copy(backup, &tmp).map_err(io("Cannot copy", backup))?;
+    {
+        let mut store = Store::open_with_key(staging, key.clone())?;
+        store.take_new_identity()?;
+        store.checkpoint()?;
+    }
+    fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("Cannot write the restored database", &e))?;
+    Ok(tmp)
 }
 
 #[cfg(test)]

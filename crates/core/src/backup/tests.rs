@@ -61,6 +61,52 @@ fn a_backup_restores_to_the_same_records_and_the_current_database_is_kept_aside(
     );
 }
 
+/// The PC a backup came from may have gone on after it (and synced, and printed receipts):
+/// the restored copy becomes another device, numbering its changes and receipts afresh,
+/// while the changes it holds from before keep their identity and numbers.
+#[test]
+fn a_restored_database_is_a_new_device_with_its_own_numbering() {
+    let (dir, store) = new_store();
+    on_this_pc(dir.path(), &store);
+    set_up_school(&store);
+    add(&store, "A-1");
+    let before = store.device_id();
+    let waiting = crate::sync::outgoing(&store, &before.to_string(), 1000).unwrap();
+    let b = back_up(&store, &dir.path().join("elsewhere")).unwrap();
+    drop(store);
+
+    restore(dir.path(), &b.path, None).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let after = store.device_id();
+    assert_ne!(after, before, "the restored copy is another device");
+    assert_ne!(
+        crate::fees::receipt_prefix(after),
+        crate::fees::receipt_prefix(before),
+        "its receipts come from a series of its own"
+    );
+    add(&store, "A-2");
+    let mine = crate::sync::outgoing(&store, &after.to_string(), 1000).unwrap();
+    assert_eq!(mine.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
+    assert_eq!(
+        crate::sync::outgoing(&store, &before.to_string(), 1000).unwrap(),
+        waiting,
+        "the changes from before the backup go as they were"
+    );
+    assert_eq!(
+        crate::sync::pending_identities(&store).unwrap(),
+        [before.to_string(), after.to_string()]
+    );
+    assert!(store.doctor().unwrap().ok);
+    assert!(
+        fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".restore")),
+        "nothing of the restore is left behind"
+    );
+}
+
 #[test]
 fn a_damaged_or_foreign_file_is_not_restored_and_nothing_changes() {
     let (dir, store) = new_store();

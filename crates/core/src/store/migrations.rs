@@ -28,12 +28,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../users/0018_users.sql")),
         M::up(include_str!("../audit/0019_audit.sql")),
         M::up(include_str!("../sync/0020_sync.sql")),
+        M::up(include_str!("0022_device_identities.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 20;
+const STEP_COUNT: usize = 21;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

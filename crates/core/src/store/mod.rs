@@ -149,6 +149,30 @@ impl Store {
         self.device_id
     }
 
+    /// Gives this database a new device identity; see [`device::take_new_identity`]. Used on
+    /// a restored copy before it is put in place.
+    pub(crate) fn take_new_identity(&mut self) -> Result<Id> {
+        let conn = self
+            .conn
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.device_id = device::take_new_identity(conn)?;
+        Ok(self.device_id)
+    }
+
+    /// Folds the write-ahead log into the database file, so the file is whole on its own.
+    pub(crate) fn checkpoint(&self) -> Result<()> {
+        let conn = self.lock()?;
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(Error::new(
+                ErrorCode::Internal,
+                "The database is busy; its changes could not be written into the file.",
+            ));
+        }
+        Ok(())
+    }
+
     pub(crate) fn session(&self) -> Session {
         self.session
             .read()

@@ -4,7 +4,7 @@
 //! that clashes with a record made here, a kind of record this version does not know) is
 //! parked whole in `sync_parked`, with why, and the entries behind it are applied.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
@@ -24,6 +24,7 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
     let own = store.device_id().to_string();
     store.write(|w| {
         let conn = w.conn();
+        let former = former_identities(conn, &own)?;
         let mut applied = 0;
         let mut last_hlc: Hlc =
             conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
@@ -31,7 +32,10 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
             })?;
         for pulled in &page.entries {
             let e = &pulled.entry;
-            if e.device_id == own || already_applied(conn, &e.entry_id)? {
+            if e.device_id == own
+                || (former.contains(&e.device_id) && in_outbox(conn, &e.entry_id)?)
+                || already_applied(conn, &e.entry_id)?
+            {
                 continue;
             }
             conn.prepare_cached("SAVEPOINT sync_entry")?.execute([])?;
@@ -89,6 +93,22 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
         )?;
         Ok(applied)
     })
+}
+
+/// The identities this database had before its current one (it was restored from a
+/// backup): their entries come back from the cloud, and those it still holds are skipped.
+fn former_identities(conn: &Connection, own: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT device_id FROM device_identities")?;
+    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut former = ids.collect::<rusqlite::Result<HashSet<_>>>()?;
+    former.remove(own);
+    Ok(former)
+}
+
+fn in_outbox(conn: &Connection, entry_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE entry_id = ?1)")?
+        .query_row([entry_id], |r| r.get(0))?)
 }
 
 fn already_applied(conn: &Connection, entry_id: &str) -> Result<bool> {

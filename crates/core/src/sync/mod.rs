@@ -31,9 +31,15 @@ pub struct Enrolment {
     pub server_url: String,
     pub school_id: String,
     pub school_name: String,
-    /// The bearer token, from the OS keyring.
+    /// The bearer token, from the OS keyring: this identity's, or, while
+    /// `former_device_id` is set, that former identity's.
     pub token: String,
     pub cursor: i64,
+    /// Set when this database took a new identity (it was restored from a backup) that the
+    /// cloud does not know yet: the identity it had before, whose token is `token`. That
+    /// token sends the former identity's waiting changes and enrols the new one
+    /// ([`save_successor_token`]).
+    pub former_device_id: Option<String>,
 }
 
 /// What one sync did.
@@ -167,50 +173,136 @@ pub fn enrolment(store: &Store) -> Result<Option<Enrolment>> {
     let Some((server_url, school_id, school_name, cursor)) = row else {
         return Ok(None);
     };
-    let token = secrets::get(&token_account(store.device_id()))?.ok_or_else(|| {
+    let missing = || {
         Error::new(
             ErrorCode::NotFound,
             "This computer's sync token is missing from its keyring; enrol it again with a new \
              code.",
         )
-    })?;
+    };
+    let (token, former_device_id) = match token_for(store, &store.device_id().to_string())? {
+        Some(token) => (token, None),
+        None => {
+            // A restored database: its identity before the restore may still be enrolled.
+            let mut former = None;
+            for id in identities(store)?.into_iter().rev().skip(1) {
+                if let Some(token) = token_for(store, &id)? {
+                    former = Some((token, Some(id)));
+                    break;
+                }
+            }
+            former.ok_or_else(missing)?
+        }
+    };
     Ok(Some(Enrolment {
         server_url,
         school_id,
         school_name,
         token,
         cursor,
+        former_device_id,
     }))
 }
 
-/// Entries not yet acknowledged by the server, oldest first, as the protocol carries them.
-pub fn outgoing(store: &Store, limit: usize) -> Result<Vec<Entry>> {
-    let pending = store.pending_outbox(limit)?;
-    Ok(pending
-        .into_iter()
-        .map(|e| Entry {
-            entry_id: e.entry_id.to_string(),
-            device_id: e.device_id.to_string(),
-            seq: e.seq,
-            record_type: e.record_type,
-            record_id: e.record_id.to_string(),
-            op: e.op,
-            payload: e.payload,
-            hlc: e.hlc.raw(),
-            created_at: e.created_at,
-            user_id: e.user_id.map(|u| u.to_string()),
-            user_name: e.user_name,
-        })
-        .collect())
+/// The sync token of one of this database's identities, if the keyring holds one.
+pub fn token_for(store: &Store, device_id: &str) -> Result<Option<String>> {
+    let Ok(id) = device_id.parse::<Id>() else {
+        return Ok(None);
+    };
+    if !identities(store)?.contains(&device_id.to_owned()) {
+        return Ok(None);
+    }
+    secrets::get(&token_account(id))
 }
 
-/// Records what the server answered a push: entries up to `acked_through` are held there,
-/// and its refusals are kept for an administrator to see.
-pub fn acknowledge(store: &Store, answer: &PushResponse) -> Result<()> {
+/// Every identity this database has had, oldest first (the last is the current one).
+fn identities(store: &Store) -> Result<Vec<String>> {
+    store.read(|c| {
+        let mut stmt = c.prepare("SELECT device_id FROM device_identities ORDER BY seq_base")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    })
+}
+
+/// Keeps the token the cloud gave this database's new identity (after a restore), enrolled
+/// with a code its former identity asked for. No permission is needed: whoever is signed in
+/// when sync runs, the school already chose to enrol this computer.
+pub fn save_successor_token(
+    store: &Store,
+    response: &rollbook_protocol::EnrolResponse,
+) -> Result<()> {
+    let school: Option<String> = store.read(|c| {
+        Ok(
+            c.query_row("SELECT school_id FROM sync_state", [], |r| r.get(0))
+                .optional()?,
+        )
+    })?;
+    if school.as_deref() != Some(response.school_id.as_str()) {
+        return Err(Error::new(
+            ErrorCode::SyncRefused,
+            "The cloud enrolled this computer with another school; nothing was changed.",
+        ));
+    }
+    secrets::put(&token_account(store.device_id()), &response.token)
+}
+
+/// The identities with entries not yet acknowledged, in the order their entries were made:
+/// this database's own, and before it, if it was restored from a backup, those it had before.
+pub fn pending_identities(store: &Store) -> Result<Vec<String>> {
+    store.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT device_id FROM outbox WHERE acked_at IS NULL
+             GROUP BY device_id ORDER BY min(seq)",
+        )?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// `device_id`'s entries not yet acknowledged by the server, oldest first, at most `limit`,
+/// as the protocol carries them: numbered in that identity's own sequence.
+pub fn outgoing(store: &Store, device_id: &str, limit: usize) -> Result<Vec<Entry>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    store.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT o.seq - coalesce(i.seq_base, 0), o.entry_id, o.record_type, o.record_id,
+                    o.op, o.payload, o.hlc, o.device_id, o.created_at, o.user_id, o.user_name
+             FROM outbox o LEFT JOIN device_identities i ON i.device_id = o.device_id
+             WHERE o.acked_at IS NULL AND o.device_id = ?1 ORDER BY o.seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![device_id, limit], |r| {
+            let payload: String = r.get(5)?;
+            Ok(Entry {
+                seq: r.get(0)?,
+                entry_id: r.get(1)?,
+                record_type: r.get(2)?,
+                record_id: r.get(3)?,
+                op: r.get(4)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                hlc: r.get(6)?,
+                device_id: r.get(7)?,
+                created_at: r.get(8)?,
+                user_id: r.get(9)?,
+                user_name: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Records what the server answered a push of `device_id`'s entries: those up to
+/// `acked_through` (in that identity's sequence) are held there, and its refusals are kept
+/// for an administrator to see.
+pub fn acknowledge(store: &Store, device_id: &str, answer: &PushResponse) -> Result<()> {
     store.write(|w| {
         w.conn().execute(
-            "UPDATE outbox SET acked_at = ?2 WHERE seq <= ?1 AND acked_at IS NULL",
-            rusqlite::params![answer.acked_through, now_utc()],
+            "UPDATE outbox SET acked_at = ?3
+             WHERE device_id = ?1 AND acked_at IS NULL
+               AND seq <= ?2 + coalesce((SELECT seq_base FROM device_identities
+                                         WHERE device_id = ?1), 0)",
+            rusqlite::params![device_id, answer.acked_through, now_utc()],
         )?;
         for r in &answer.rejected {
             w.conn().execute(

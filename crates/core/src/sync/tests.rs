@@ -78,7 +78,8 @@ struct Server {
 impl Server {
     /// A device pushes what the server has not acknowledged yet.
     fn push(&mut self, from: &Store) {
-        let entries = outgoing(from, 100_000).unwrap();
+        let device = from.device_id().to_string();
+        let entries = outgoing(from, &device, 100_000).unwrap();
         let Some(last) = entries.last().map(|e| e.seq) else {
             return;
         };
@@ -89,6 +90,7 @@ impl Server {
         }
         acknowledge(
             from,
+            &device,
             &PushResponse {
                 acked_through: last,
                 rejected: vec![],

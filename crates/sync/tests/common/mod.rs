@@ -614,6 +614,16 @@ impl Pc {
         self.store = Some(Store::open(self.dir.path()).unwrap());
     }
 
+    /// The PC's disk is replaced and `backup` restored onto it; the app starts again. The
+    /// restored database is another device to the cloud, with its own sequence, and its
+    /// cursor is the backup's: progress is watched afresh from here.
+    pub fn restore(&mut self, backup: &Path) {
+        self.close();
+        rollbook_core::backup::restore(self.dir.path(), backup, None).unwrap();
+        self.reopen();
+        *lock(&self.seen) = (0, 0);
+    }
+
     /// Enrols with `school_id` (a new one-time code), through this PC's proxy.
     pub fn enrol(&mut self, cloud: &Cloud, school_id: &str) {
         let code = cloud.code_for(school_id);
