@@ -54,6 +54,8 @@ pub enum Command {
     Doctor,
     /// Import students from a spreadsheet (xlsx, xlsm, xls, ods, csv).
     Import(ImportArgs),
+    /// The import history, newest first: when, who, the file, what each import did.
+    Imports,
     /// Save class rolls, the student register or the import template as an Excel file.
     #[command(subcommand)]
     Export(ExportCommand),

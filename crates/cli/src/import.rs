@@ -10,7 +10,7 @@ use rollbook_core::import::{
 use rollbook_core::{Error, ErrorCode, Result, Store};
 
 use crate::args::ImportArgs;
-use crate::output::json;
+use crate::output::{json, table};
 
 pub fn run(store: &Store, args: &ImportArgs, as_json: bool) -> Result<()> {
     let mode = match args.mode.to_ascii_lowercase().as_str() {
@@ -144,4 +144,39 @@ fn print_problems<'a>(problems: impl Iterator<Item = &'a import::CellProblem>) {
         };
         println!("  {at}: {}", p.message);
     }
+}
+
+/// `rollbook imports`: every import, newest first, with who made it.
+pub fn history(store: &Store, as_json: bool) -> Result<()> {
+    let records = import::history(store)?;
+    if as_json {
+        return json(&records);
+    }
+    if records.is_empty() {
+        println!("No imports yet.");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.imported_at.clone(),
+                r.user_name.clone().unwrap_or_else(|| "-".into()),
+                r.file_name.clone(),
+                r.inserted.to_string(),
+                r.updated.to_string(),
+                r.skipped.to_string(),
+                match (&r.undone_at, r.can_undo) {
+                    (Some(at), _) => format!("undone {at}"),
+                    (None, true) => "can be undone".into(),
+                    (None, false) => String::new(),
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["WHEN", "BY", "FILE", "ADDED", "UPDATED", "SKIPPED", "UNDO"],
+        &rows,
+    );
+    Ok(())
 }

@@ -283,6 +283,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Export(cmd) => export(&store, cmd, cli.json),
         Command::Import(args) => crate::import::run(&store, args, cli.json),
+        Command::Imports => crate::import::history(&store, cli.json),
         Command::Attendance(cmd) => crate::attendance::run(&store, cmd, cli.json),
         Command::Staff(StaffCommand::Add { name, role }) => {
             let s = rollbook_core::staff::create(

@@ -100,6 +100,38 @@ fn once_users_exist_every_command_needs_one_and_their_pin() {
 }
 
 #[test]
+fn the_import_history_names_who_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    school_with_users(dir);
+    let file = dir.join("class-5b.csv");
+    std::fs::write(
+        &file,
+        "Adm No,Name,Class\nA7,Meera Iyer,Grade 5 B\nA8,Kabir Khan,Grade 5 B\n",
+    )
+    .unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let ravi = ["--user", "Ravi", "--pin-stdin"];
+    ok_with(dir, &[&ravi[..], &["import", &file]].concat(), "1357\n");
+
+    let out = ok_with(dir, &[&ravi[..], &["imports"]].concat(), "1357\n");
+    let line = out
+        .lines()
+        .find(|l| l.contains("class-5b.csv"))
+        .unwrap_or_default();
+    assert!(line.contains("Ravi"), "{out}");
+    assert!(line.contains("can be undone"), "{out}");
+    let json = ok_with(
+        dir,
+        &[&["--json"][..], &ravi, &["imports"]].concat(),
+        "1357\n",
+    );
+    let records: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(records[0]["user_name"], "Ravi");
+    assert_eq!(records[0]["inserted"], 2);
+}
+
+#[test]
 fn five_wrong_pins_lock_a_user_across_restarts_until_an_administrator_resets_it() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();

@@ -1,6 +1,8 @@
 //! Phone numbers, normalised to E.164 with libphonenumber's metadata and the school's
 //! default country, so "098765 43210", "+91 98765-43210" and "9876543210" are one number.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use phonenumber::country;
@@ -22,6 +24,10 @@ pub fn normalise(field: &str, text: &str, default_country: &str) -> Result<Strin
     {
         return Err(bad(""));
     }
+    let key = format!("{default_country}\u{1f}{trimmed}");
+    if let Some(known) = recall(&NORMALISED, &key) {
+        return Ok(known);
+    }
     let region = country::Id::from_str(default_country).ok();
     let number = phonenumber::parse(region, trimmed).map_err(|_| bad(""))?;
     if !phonenumber::is_valid(&number) {
@@ -33,7 +39,51 @@ pub fn normalise(field: &str, text: &str, default_country: &str) -> Result<Strin
         };
         return Err(bad(&hint));
     }
-    Ok(e164(&number))
+    let out = e164(&number);
+    remember(&NORMALISED, key, &out);
+    // The search index asks for this number's digits next; they are at hand now.
+    remember(
+        &DIGITS,
+        out.clone(),
+        &digits_of(&out, number.national().value()),
+    );
+    Ok(out)
+}
+
+fn digits_of(e164: &str, national: u64) -> String {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    format!("{digits} {national}")
+}
+
+/// Numbers already parsed on this thread, by what was typed (and the country), and their
+/// search digits by E.164. Parsing and validating a number costs some 8 µs behind
+/// phonenumber's locked regex cache; an import meets most numbers two or more times (a
+/// mother and father with one mobile, siblings, the search index), so it parses each once.
+/// Only valid numbers are kept; each map is emptied when it reaches [`MEMO_LIMIT`] entries
+/// (some 5 MB), so memory stays bounded whatever the file holds.
+type Memo = RefCell<HashMap<String, String>>;
+
+/// Enough for the numbers of a 20,000-student import to be parsed once between checking
+/// the rows and indexing them for search.
+const MEMO_LIMIT: usize = 50_000;
+
+thread_local! {
+    static NORMALISED: Memo = RefCell::new(HashMap::new());
+    static DIGITS: Memo = RefCell::new(HashMap::new());
+}
+
+fn recall(memo: &'static std::thread::LocalKey<Memo>, key: &str) -> Option<String> {
+    memo.with(|m| m.borrow().get(key).cloned())
+}
+
+fn remember(memo: &'static std::thread::LocalKey<Memo>, key: String, value: &str) {
+    memo.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, value.to_owned());
+    });
 }
 
 /// The number in E.164, written directly: exactly what `number.format().mode(Mode::E164)`
@@ -47,16 +97,55 @@ fn e164(number: &phonenumber::PhoneNumber) -> String {
 /// The digits of an E.164 number and of its national form, for search: a clerk may type
 /// either "98765" or "9198765".
 pub(crate) fn search_digits(e164: &str) -> String {
-    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
-    match phonenumber::parse(None, e164) {
-        Ok(n) => format!("{digits} {}", n.national().value()),
-        Err(_) => digits,
+    if let Some(known) = recall(&DIGITS, e164) {
+        return known;
     }
+    let out = match phonenumber::parse(None, e164) {
+        Ok(n) => digits_of(e164, n.national().value()),
+        Err(_) => e164.chars().filter(char::is_ascii_digit).collect(),
+    };
+    remember(&DIGITS, e164.to_owned(), &out);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_met_again_gives_the_same_answer() {
+        for _ in 0..3 {
+            assert_eq!(
+                normalise("phone", "98765 43210", "IN").unwrap(),
+                "+919876543210"
+            );
+            assert_eq!(
+                normalise("phone", "12345", "IN").unwrap_err().message,
+                "\"12345\" is not a phone number in IN (for another country, start with + and its code)"
+            );
+            assert_eq!(search_digits("+919876543210"), "919876543210 9876543210");
+        }
+        // The digits kept when a number is normalised are those its E.164 form parses to.
+        for (typed, country) in [
+            ("98765 43210", "IN"),
+            ("+44 20 7946 0018", "IN"),
+            ("(202) 555-0143", "US"),
+            ("06 12 34 56 78", "FR"),
+        ] {
+            let e164 = normalise("phone", typed, country).unwrap();
+            let parsed = phonenumber::parse(None, &e164).unwrap();
+            assert_eq!(
+                search_digits(&e164),
+                digits_of(&e164, parsed.national().value()),
+                "{typed}"
+            );
+        }
+        // The memo stays bounded.
+        for i in 0..(MEMO_LIMIT + 10) {
+            let _ = normalise("phone", &format!("98{:08}", i), "IN");
+        }
+        assert!(NORMALISED.with(|m| m.borrow().len()) <= MEMO_LIMIT);
+    }
 
     #[test]
     fn local_and_international_forms_become_one_number() {

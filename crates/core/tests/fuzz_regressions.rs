@@ -144,10 +144,12 @@ fn hostile_files_give_the_expected_answers() {
         read("xlsx-cell-at-XFD1048576.xlsx"),
         Outcome::Previewed { rows: 2 }
     ));
-    assert!(matches!(
-        read("xlsx-huge-dimension-bomb.xlsx"),
-        Outcome::Previewed { rows: 1 }
-    ));
+    // 32 MB of whitespace packed into 34 KB: no spreadsheet packs like that, so the file is
+    // refused from its zip directory rather than streamed through.
+    match read("xlsx-huge-dimension-bomb.xlsx") {
+        Outcome::Refused(m) => assert!(m.contains("times tighter than it unpacks"), "{m}"),
+        other => panic!("{other:?}"),
+    }
     // LibreOffice writes the empty rows below the data as one row repeated to the sheet's
     // end; that reads (the row after them is past MAX_ROWS, ignored and said so). A million
     // rows of a thousand real cells each is refused.
@@ -169,6 +171,43 @@ fn hostile_files_give_the_expected_answers() {
     match read("xls-cfb-sector-chain-past-eof.xls") {
         Outcome::Refused(m) => assert!(m.starts_with("The file is damaged"), "{m}"),
         other => panic!("{other:?}"),
+    }
+    // An xlsb (calamine's date.xlsb) whose last row is moved to XFD1048576: streamed cell by
+    // cell, the far cell is ignored and said so, instead of a grid of 17 billion cells.
+    let book = import::read_bytes(
+        &std::fs::read(regressions_dir().join("xlsb-cell-at-XFD1048576.xlsb")).unwrap(),
+        "x.xlsb",
+    )
+    .unwrap();
+    assert_eq!(book.file().format, "xlsb");
+    assert!(book.file().sheets[0].rows < 10, "{:?}", book.file().sheets);
+    // Small files made to take gigabytes: each refused before the reader allocates, saying why.
+    for (bomb, says) in [
+        (
+            "xlsx-part-packed-1000-times.xlsx",
+            "packed 1028 times tighter",
+        ),
+        (
+            "xlsx-styles-larger-than-declared.xlsx",
+            "holds more than the 2000 bytes it declares",
+        ),
+        (
+            "ods-stray-cell-at-AX1000003.ods",
+            "spans 1000003 rows by 50 columns",
+        ),
+        (
+            "xls-stray-cell-at-IV65536.xls",
+            "spans 65536 rows by 256 columns",
+        ),
+        (
+            "xls-dimensions-four-billion-rows.xls",
+            "is marked as spanning 281470681677825 cells",
+        ),
+    ] {
+        match read(bomb) {
+            Outcome::Refused(m) => assert!(m.contains(says), "{bomb}: {m}"),
+            other => panic!("{bomb}: {other:?}"),
+        }
     }
     match read("empty-file") {
         Outcome::Refused(m) => assert!(m.contains("is empty"), "{m}"),

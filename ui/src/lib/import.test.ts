@@ -348,6 +348,8 @@ describe('history', () => {
     skipped: 0,
     classes_created: 0,
     device_id: 'd',
+    user_id: null,
+    user_name: null,
     undone_at: null,
     can_undo: false,
     ...extra,

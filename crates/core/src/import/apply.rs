@@ -160,7 +160,6 @@ fn write(
     let mut classes_created = Vec::new();
     for (key, input) in &plan.new_classes {
         let class = crate::classes::insert(w, input)?;
-        history::item(w, import_id, "class", class.id, "insert", None)?;
         class_ids.insert(key.clone(), class.id);
         classes_created.push(class.name);
     }
@@ -181,18 +180,16 @@ fn write(
                 ..e
             }
         };
-        let saved = match ready {
+        // What was added is found again from the outbox (see history::ITEMS).
+        match ready {
             Ready::Insert {
                 row,
                 mut checked,
                 class,
             } => {
                 resolve(&class, &mut checked.0.class_id);
-                let id = checked.0.id;
-                let saved = crate::students::insert_checked(w, checked).map_err(at_row(row))?;
-                history::item(w, import_id, "student", id, "insert", None)?;
+                crate::students::insert_checked(w, checked).map_err(at_row(row))?;
                 inserted += 1;
-                saved
             }
             Ready::Update {
                 row,
@@ -201,19 +198,11 @@ fn write(
                 class,
             } => {
                 resolve(&class, &mut checked.0.class_id);
-                let saved =
-                    crate::students::update_checked(w, &old, checked).map_err(at_row(row))?;
+                crate::students::update_checked(w, &old, checked).map_err(at_row(row))?;
                 let before = serde_json::to_string(&*old)?;
                 history::item(w, import_id, "student", old.id, "update", Some(&before))?;
                 updated += 1;
-                saved
             }
-        };
-        for g in saved.new_guardians {
-            history::item(w, import_id, "guardian", g, "insert", None)?;
-        }
-        for l in saved.new_links {
-            history::item(w, import_id, "student_guardian", l, "insert", None)?;
         }
     }
     progress(total, total)?;

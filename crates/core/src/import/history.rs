@@ -69,24 +69,41 @@ fn mode_str(m: ImportMode) -> &'static str {
     }
 }
 
-/// Records an import: first when it starts (so its items can refer to it), again when it ends.
+/// Records an import, with the signed-in user who made it: first when it starts (so its items
+/// can refer to it), again when it ends.
 pub(crate) fn record(w: &Writer<'_>, device: Id, i: &NewImport<'_>) -> Result<()> {
     w.conn().execute(
         "INSERT INTO imports (id, file_name, sha256, sheet, mode, imported_at, duration_ms, inserted, updated,
-                              skipped, classes_created, device_id, seq_from, seq_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                              skipped, classes_created, device_id, seq_from, seq_to, user_id, user_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (id) DO UPDATE SET duration_ms = excluded.duration_ms, inserted = excluded.inserted,
              updated = excluded.updated, skipped = excluded.skipped, classes_created = excluded.classes_created,
              seq_to = excluded.seq_to",
         rusqlite::params![
             i.id, i.file_name, i.sha256, i.sheet, mode_str(i.mode), now_utc(),
             i64::try_from(i.duration_ms).unwrap_or(i64::MAX), i.inserted, i.updated, i.skipped, i.classes_created,
-            device, i.seq_from, i.seq_to
+            device, i.seq_from, i.seq_to, w.actor().map(|a| a.user_id), w.actor().map(|a| a.name.as_str())
         ],
     )?;
     Ok(())
 }
 
+/// What an import wrote, as rows of (record_type, record_id, action, before) for the import
+/// `?1`. The records it added are the `insert` entries in its own stretch of the outbox
+/// (`seq_from..=seq_to`, written in its one transaction; the outbox is append-only), so they
+/// are not written a second time; the records it changed are in `import_items`, with their
+/// values from before. Imports made before step 0021 also list their additions there, which
+/// the `UNION` folds into the same rows.
+const ITEMS: &str = "
+    SELECT record_type, record_id, action, before FROM import_items WHERE import_id = ?1
+    UNION
+    SELECT o.record_type, o.record_id, 'insert', NULL
+    FROM imports i JOIN outbox o ON o.seq BETWEEN i.seq_from AND i.seq_to
+    WHERE i.id = ?1 AND o.op = 'insert'
+      AND o.record_type IN ('class', 'student', 'guardian', 'student_guardian')";
+
+/// Keeps a record an import changed, with its values from before, for undo. (What it added
+/// is found from the outbox: see [`ITEMS`].)
 pub(crate) fn item(
     w: &Writer<'_>,
     import: Id,
@@ -110,7 +127,7 @@ pub fn list(store: &Store) -> Result<Vec<ImportRecord>> {
         let undoable = undoable(c)?;
         let mut stmt = c.prepare(
             "SELECT id, file_name, sha256, sheet, mode, imported_at, duration_ms, inserted, updated, skipped,
-                    classes_created, device_id, undone_at FROM imports ORDER BY imported_at DESC, seq_to DESC",
+                    classes_created, device_id, undone_at, user_id, user_name FROM imports ORDER BY imported_at DESC, seq_to DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             let mode: String = r.get(4)?;
@@ -133,6 +150,8 @@ pub fn list(store: &Store) -> Result<Vec<ImportRecord>> {
                 classes_created: r.get(10)?,
                 device_id: r.get(11)?,
                 undone_at: r.get(12)?,
+                user_id: r.get(13)?,
+                user_name: r.get(14)?,
                 can_undo: undoable == Some(id),
             })
         })?;
@@ -154,12 +173,15 @@ fn undoable(c: &Connection) -> Result<Option<Id>> {
         return Ok(None);
     };
     let touched: bool = c.query_row(
-        "SELECT EXISTS (
-             SELECT 1 FROM outbox o WHERE o.seq > ?2 AND (
-                 o.record_id IN (SELECT record_id FROM import_items WHERE import_id = ?1)
-                 OR json_extract(o.payload, '$.student_id') IN (SELECT record_id FROM import_items WHERE import_id = ?1)
-                 OR json_extract(o.payload, '$.guardian_id') IN (SELECT record_id FROM import_items WHERE import_id = ?1)
-                 OR json_extract(o.payload, '$.class_id') IN (SELECT record_id FROM import_items WHERE import_id = ?1)))",
+        &format!(
+            "WITH items AS MATERIALIZED ({ITEMS})
+             SELECT EXISTS (
+                 SELECT 1 FROM outbox o WHERE o.seq > ?2 AND (
+                     o.record_id IN (SELECT record_id FROM items)
+                     OR json_extract(o.payload, '$.student_id') IN (SELECT record_id FROM items)
+                     OR json_extract(o.payload, '$.guardian_id') IN (SELECT record_id FROM items)
+                     OR json_extract(o.payload, '$.class_id') IN (SELECT record_id FROM items)))"
+        ),
         (id, seq_to),
         |r| r.get(0),
     )?;
@@ -179,14 +201,17 @@ pub fn undo_last(store: &Store) -> Result<UndoSummary> {
         };
         let items: Vec<(String, Id, String, Option<String>)> = w
             .conn()
-            .prepare("SELECT record_type, record_id, action, before FROM import_items WHERE import_id = ?1")?
+            .prepare(ITEMS)?
             .query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         // The ledger is never rewritten: once fees are charged to a student the import added
         // or moved (a class whose fees were applied), the import stays.
         let charged: bool = w.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM import_items i JOIN ledger_entries l ON l.student_id = i.record_id
-                            WHERE i.import_id = ?1 AND i.record_type = 'student')",
+            &format!(
+                "WITH items AS ({ITEMS})
+                 SELECT EXISTS (SELECT 1 FROM items i JOIN ledger_entries l ON l.student_id = i.record_id
+                                WHERE i.record_type = 'student')"
+            ),
             [import_id],
             |r| r.get(0),
         )?;

@@ -8,24 +8,32 @@
 //! insert, update, unchanged, error) → `apply` (write, record, undo via `history`).
 
 mod apply;
+mod archive;
 mod cfb;
 mod csv;
 pub mod fields;
 mod header;
 mod history;
+mod ods;
 mod plan;
 mod read;
 mod report;
 mod rows;
 mod types;
 mod values;
+mod xls;
 
 pub use apply::{preview, run};
+pub use archive::{MAX_PART_BYTES, MAX_RATIO, MAX_TOTAL_BYTES};
 pub use header::column_letter;
 pub use history::{list as history, undo_last};
-pub use read::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, Workbook, read_bytes, read_path};
+pub use read::{
+    MAX_COLUMNS, MAX_FILE_BYTES, MAX_GRID_CELLS, MAX_ROWS, Workbook, read_bytes, read_path,
+};
 pub use report::error_report;
 pub use types::*;
 
+#[cfg(test)]
+mod bomb_tests;
 #[cfg(test)]
 mod tests;

@@ -21,8 +21,14 @@ pub const MAX_ROWS: u32 = 200_000;
 pub const MAX_COLUMNS: u32 = 256;
 /// The most an xlsx's shared strings may hold once decompressed. The spreadsheet reader
 /// loads them whole, so a small file that inflates to gigabytes (a zip bomb) is refused
-/// before it is read. A 200,000-row class list needs a few tens of MB.
+/// before it is read (see `archive.rs`). A 200,000-row class list needs a few tens of MB.
 pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The most cells a sheet may span, from its first filled cell to its last, in the formats
+/// the spreadsheet reader builds as a dense grid (.xls and .ods; xlsx is streamed cell by
+/// cell). 200,000 rows of 20 columns fit; a stray cell at IV65536 does not. See `xls.rs`
+/// and `ods.rs`.
+pub const MAX_GRID_CELLS: u64 = 4_000_000;
 
 /// One cell's value, as the importer needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,12 +242,18 @@ fn not_text(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
+    if let Some(why) = super::archive::problem(bytes) {
+        return Err(refuse(why));
+    }
     // An OpenDocument file names its type in an uncompressed "mimetype" entry at the start.
     let is_ods = bytes
         .windows(46)
         .take(200)
         .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
     if is_ods {
+        if let Some(why) = super::ods::problem(bytes) {
+            return Err(refuse(why));
+        }
         let sheets = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
             .map_err(|e| match e {
                 calamine::OdsError::Password => password_protected(),
@@ -254,7 +266,6 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
             })?;
         return Ok(("ods", read_ranges(Sheets::Ods(sheets))?));
     }
-    check_shared_strings(bytes)?;
     match calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) {
         Ok(book) => {
             let macro_enabled = bytes
@@ -267,7 +278,7 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
         }
         Err(xlsx_err) => {
             match calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(Cursor::new(bytes)) {
-                Ok(book) => Ok(("xlsb", read_ranges(Sheets::Xlsb(book))?)),
+                Ok(book) => Ok(("xlsb", read_xlsb(book)?)),
                 Err(_) => Err(refuse(format!(
                     "The file looks like an Excel workbook but could not be read ({xlsx_err}). \
                  Open it in Excel or LibreOffice and save it again as .xlsx."
@@ -275,36 +286,6 @@ fn read_zip(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
             }
         }
     }
-}
-
-/// Refuses an xlsx whose shared strings inflate beyond [`MAX_SHARED_STRINGS_BYTES`], by
-/// decompressing them into nothing and counting (the size the archive declares can lie).
-/// Files the zip reader cannot open are left to calamine, which says what is wrong.
-fn check_shared_strings(bytes: &[u8]) -> Result<()> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    let names: Vec<String> = archive
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
-        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
-        .collect();
-    for name in names {
-        let Ok(entry) = archive.by_name(&name) else {
-            continue;
-        };
-        let mut limited = std::io::Read::take(entry, MAX_SHARED_STRINGS_BYTES + 1);
-        let inflated = std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0);
-        if inflated > MAX_SHARED_STRINGS_BYTES {
-            return Err(refuse(format!(
-                "The file's text inflates to more than {} MB when opened, far more than a class \
-                 list holds: it is damaged or made to exhaust memory. Open it in Excel or \
-                 LibreOffice and save it again as .xlsx.",
-                MAX_SHARED_STRINGS_BYTES / 1024 / 1024
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn read_cfb(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
@@ -320,6 +301,9 @@ fn read_cfb(bytes: &[u8]) -> Result<(&'static str, Vec<Sheet>)> {
         return Err(refuse(format!(
             "The file is damaged: {why}. Open it in Excel or LibreOffice and save it again as .xlsx."
         )));
+    }
+    if let Some(why) = super::xls::problem(bytes) {
+        return Err(refuse(why));
     }
     match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
         Ok(book) => Ok(("xls", read_ranges(Sheets::Xls(book))?)),
@@ -366,6 +350,30 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
             let (row, col) = cell.get_position();
             let value = from_data_ref(cell.get_value());
             place(&mut sheet, row, col, value);
+        }
+        sheets.push(sheet);
+    }
+    Ok(sheets)
+}
+
+/// An xlsb workbook, streamed cell by cell like an xlsx: calamine's whole-sheet read builds a
+/// dense grid from the first cell to the last, and a stray cell at XFD1048576 would ask for
+/// 17 billion cells (an allocation that fails by aborting the process).
+fn read_xlsb(mut book: calamine::Xlsb<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
+    let names = worksheet_names(book.sheets_metadata());
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut sheet = Sheet {
+            name: name.clone(),
+            rows: Vec::new(),
+            ignored_cells: 0,
+        };
+        let unreadable =
+            |e: calamine::XlsbError| refuse(format!("Sheet \"{name}\" could not be read: {e}"));
+        let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable)?;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (row, col) = cell.get_position();
+            place(&mut sheet, row, col, from_data_ref(cell.get_value()));
         }
         sheets.push(sheet);
     }

@@ -778,3 +778,25 @@ fn a_small_file_whose_text_inflates_to_gigabytes_is_refused_before_it_is_read() 
         err.message
     );
 }
+
+#[test]
+fn the_history_records_who_imported() {
+    let (_d, store) = school_with_grade_5b();
+    let options = ImportOptions {
+        create_classes: true,
+        ..Default::default()
+    };
+    // A school with no users yet: nobody is named.
+    go(&store, &open(&real_world_sheet()), &options);
+    assert_eq!(history(&store).unwrap()[0].user_name, None);
+    undo_last(&store).unwrap();
+
+    let clerk = crate::testing::act_as(&store, crate::users::Role::Clerk, &[]);
+    go(&store, &open(&real_world_sheet()), &options);
+    let h = history(&store).unwrap();
+    assert_eq!(h.len(), 2);
+    let newest = h.iter().find(|r| r.undone_at.is_none()).unwrap();
+    assert_eq!(newest.user_name.as_deref(), Some("Test clerk"));
+    assert_eq!(newest.user_id, Some(clerk.user_id));
+    assert_eq!(newest.device_id, store.device_id());
+}

@@ -200,6 +200,10 @@ pub struct ImportRecord {
     pub skipped: u32,
     pub classes_created: u32,
     pub device_id: Id,
+    /// Who imported it: the user signed in then (none for imports made before users were
+    /// set up, or before Rollbook recorded them).
+    pub user_id: Option<Id>,
+    pub user_name: Option<String>,
     /// When it was undone, if it was.
     pub undone_at: Option<String>,
     /// True for the last import while nothing made since depends on it.

@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations, SchemaVersion};
 
+use super::checks;
 use crate::error::{Error, ErrorCode, Result};
 
 fn steps() -> Migrations<'static> {
@@ -28,13 +29,17 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../users/0018_users.sql")),
         M::up(include_str!("../audit/0019_audit.sql")),
         M::up(include_str!("../sync/0020_sync.sql")),
+        M::up_with_hook(
+            include_str!("../import/0021_import_user.sql"),
+            checks::as_comparisons,
+        ),
         M::up(include_str!("0022_device_identities.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 21;
+const STEP_COUNT: usize = 22;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT
@@ -71,6 +76,14 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
         other => Error::internal(format!("the database could not be upgraded: {other}")),
     })
+}
+
+/// Migrates to `version` only: a database as an earlier build left it, for upgrade tests.
+#[cfg(test)]
+pub(super) fn migrate_to(conn: &mut Connection, version: usize) {
+    steps()
+        .to_version(conn, version)
+        .expect("migrate to an earlier version");
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! needs, migrated forward (never backward), and written only through [`Writer`], which
 //! records every change in the outbox inside the same transaction.
 
+mod checks;
 mod device;
 mod doctor;
 pub(crate) mod key;
@@ -356,3 +357,5 @@ fn check_application_id(conn: &Connection) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upgrade_tests;
