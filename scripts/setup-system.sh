@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential pkg-config file curl libwebkit2gtk-4.1-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-1-dev libdbus-1-dev keyutils
-  imagemagick
+  imagemagick x11-utils
   libreoffice-calc-nogui
   poppler-utils
   openssl

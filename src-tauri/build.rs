@@ -4,6 +4,7 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "app_status",
+            "first_screen_shown",
             "country_defaults",
             "setup_school",
             "update_school",
@@ -75,6 +76,7 @@ fn main() {
             "set_backup_folder",
             "back_up_now",
             "restore_backup",
+            "opened_backup",
             "session_state",
             "sign_in",
             "lock_app",
@@ -102,6 +104,9 @@ fn main() {
             "export_day_book",
             "export_collection",
             "export_statement",
+            "pending_update",
+            "check_for_update",
+            "install_update",
         ]),
     ))
     .expect("tauri build script");

@@ -54,6 +54,12 @@ pub enum ErrorCode {
     Offline,
     /// Rollbook's cloud refused the request (a revoked device, a used code); `message` says why.
     SyncRefused,
+    /// A payment or an import is under way (or an update is being installed): what was
+    /// asked waits until it is done.
+    WorkInProgress,
+    /// An update was refused: its signature does not match Rollbook's key, it is not newer
+    /// than this version, or its feed is not https. Nothing was installed.
+    UpdateRefused,
     /// A bug: something that should not happen did.
     Internal,
 }

@@ -30,6 +30,7 @@ pub mod sync;
 mod testing;
 pub mod text;
 mod time;
+pub mod update;
 pub mod users;
 mod validate;
 pub mod years;

@@ -144,6 +144,8 @@ fn declarations() -> Vec<String> {
         core::sync::ParkedEntry,
         core::sync::SyncStatus,
         core::sync::SyncReport,
+        core::update::UpdateInfo,
+        core::update::UpdateProgress,
     ]
 }
 

@@ -1,4 +1,5 @@
-//! Backup commands: take one now, list them, choose the folder, restore.
+//! Backup commands: take one now, list them, choose the folder, restore (one chosen, or
+//! the one Rollbook was opened with).
 
 use std::path::PathBuf;
 
@@ -29,6 +30,13 @@ pub async fn set_backup_folder(
 #[tauri::command]
 pub async fn back_up_now(state: State<'_, AppState>) -> Result<BackupInfo> {
     with_store(state, |s| backup::back_up(s, &backup::folder(s)?)).await
+}
+
+/// The backup file Rollbook was opened with (a double-clicked `.rbk`), once; the UI offers
+/// to restore it.
+#[tauri::command]
+pub async fn opened_backup(opened: State<'_, crate::opened::Opened>) -> Result<Option<PathBuf>> {
+    Ok(opened.take())
 }
 
 /// Restores a backup chosen by the user; answers where the replaced database was kept.

@@ -1,6 +1,7 @@
 //! Fee commands: each calls one core function on the blocking pool.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rollbook_core::export;
 use rollbook_core::fees::{
@@ -12,6 +13,7 @@ use rollbook_core::{Id, Result};
 use tauri::State;
 
 use super::{save_export, with_store};
+use crate::busy::Busy;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -89,7 +91,13 @@ pub async fn fee_statement(
 }
 
 #[tauri::command]
-pub async fn take_payment(state: State<'_, AppState>, input: PaymentInput) -> Result<Receipt> {
+pub async fn take_payment(
+    state: State<'_, AppState>,
+    busy: State<'_, Arc<Busy>>,
+    input: PaymentInput,
+) -> Result<Receipt> {
+    // An update waits while a payment is being taken.
+    let _payment = busy.begin("a payment")?;
     with_store(state, move |s| {
         let r = fees::pay(s, &input)?;
         tracing::info!(receipt = %r.receipt_no, "payment");
@@ -101,8 +109,10 @@ pub async fn take_payment(state: State<'_, AppState>, input: PaymentInput) -> Re
 #[tauri::command]
 pub async fn reverse_payment(
     state: State<'_, AppState>,
+    busy: State<'_, Arc<Busy>>,
     input: ReversalInput,
 ) -> Result<LedgerEntry> {
+    let _reversal = busy.begin("a reversal")?;
     with_store(state, move |s| fees::reverse(s, &input)).await
 }
 

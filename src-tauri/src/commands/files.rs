@@ -15,6 +15,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 
 use super::{save_export, with_store};
+use crate::busy::Busy;
 use crate::state::{AppState, CachedFile, Imports};
 
 /// The file at `path`, read once and kept while it is unchanged on disk.
@@ -79,7 +80,10 @@ pub async fn import_run(
     path: PathBuf,
     options: ImportOptions,
     progress: Channel<ImportProgress>,
+    busy: State<'_, Arc<Busy>>,
 ) -> Result<ImportOutcome> {
+    // An update waits while an import is being written.
+    let _import = busy.begin("an import")?;
     let imports = state.imports.clone();
     imports.cancel.store(false, Ordering::Relaxed);
     with_store(state, move |s| {
@@ -130,7 +134,11 @@ pub async fn import_history(state: State<'_, AppState>) -> Result<Vec<ImportReco
 }
 
 #[tauri::command]
-pub async fn import_undo_last(state: State<'_, AppState>) -> Result<UndoSummary> {
+pub async fn import_undo_last(
+    state: State<'_, AppState>,
+    busy: State<'_, Arc<Busy>>,
+) -> Result<UndoSummary> {
+    let _undo = busy.begin("undoing an import")?;
     with_store(state, import::undo_last).await
 }
 

@@ -17,8 +17,12 @@ struct Harness {
 
 fn app_with(state: AppState, dir: tempfile::TempDir) -> Harness {
     let app = mock_builder()
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(state)
         .manage(std::sync::Arc::new(crate::sync::Trigger::default()))
+        .manage(std::sync::Arc::new(crate::busy::Busy::default()))
+        .manage(crate::update::Updates::default())
+        .manage(crate::opened::Opened::default())
         .invoke_handler(super::handler())
         .build(tauri::generate_context!())
         .expect("build the app");
@@ -585,4 +589,44 @@ fn users_sign_in_lock_and_are_refused_with_codes_the_ui_branches_on() {
         e["message"].as_str().unwrap().contains("clerk may not"),
         "{e}"
     );
+}
+
+/// While an update installs, the fee counter and the import wizard are told to wait, with
+/// the code the UI branches on; afterwards they work again. The update commands say what is
+/// missing on a PC that is not enrolled with a cloud (there is no feed to ask).
+#[test]
+fn payments_and_imports_wait_while_an_update_installs() {
+    use tauri::Manager;
+    let h = app();
+    setup(&h);
+    let busy = h
+        ._app
+        .state::<std::sync::Arc<crate::busy::Busy>>()
+        .inner()
+        .clone();
+    let payment = json!({ "input": {
+        "student_id": "01900000-0000-7000-8000-000000000000", "amount": "500", "method": "cash"
+    }});
+    let installing = busy.begin_install().unwrap();
+    for (cmd, args) in [
+        ("take_payment", payment.clone()),
+        (
+            "reverse_payment",
+            json!({ "input": { "receipt_no": "X-2026-000001", "reason": "Wrong student" } }),
+        ),
+        ("import_undo_last", json!({})),
+    ] {
+        let e = call(&h, cmd, args).unwrap_err();
+        assert_eq!(e["code"], "work_in_progress", "{cmd}: {e}");
+    }
+    drop(installing);
+    let e = call(&h, "take_payment", payment).unwrap_err();
+    assert_ne!(e["code"], "work_in_progress", "{e}");
+
+    assert_eq!(call(&h, "pending_update", json!({})).unwrap(), Value::Null);
+    let e = call(&h, "check_for_update", json!({})).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("enrol"), "{e}");
+    let e = call(&h, "install_update", json!({ "progress": "__CHANNEL__:3" })).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
 }

@@ -77,6 +77,8 @@ import type {
   Term,
   TermInput,
   UndoSummary,
+  UpdateInfo,
+  UpdateProgress,
   YearInput,
   YearWithTerms,
 } from './types';
@@ -117,6 +119,8 @@ const invoke = <T>(cmd: string, args?: InvokeArgs): Promise<T> =>
 
 export const api = {
   appStatus: () => invoke<AppStatus>('app_status'),
+  /** Tells the shell the first screen is up (it logs the start-up time). */
+  firstScreenShown: () => invoke<null>('first_screen_shown'),
   countryDefaults: (country: string) => invoke<CountryDefaults>('country_defaults', { country }),
   setupSchool: (input: SetupInput) => invoke<SchoolProfile>('setup_school', { input }),
   updateSchool: (input: SchoolInput) => invoke<SchoolProfile>('update_school', { input }),
@@ -131,6 +135,8 @@ export const api = {
   /** Chooses the backup folder (null: the default in the data folder). */
   setBackupFolder: (folder: string | null) => invoke<BackupStatus>('set_backup_folder', { folder }),
   backUpNow: () => invoke<BackupInfo>('back_up_now'),
+  /** The backup file Rollbook was opened with (a double-clicked .rbk), once; or null. */
+  openedBackup: () => invoke<string | null>('opened_backup'),
   /** Restores a backup; resolves to where the replaced database was kept (or null). */
   restoreBackup: (path: string) => invoke<string | null>('restore_backup', { path }),
 
@@ -158,6 +164,14 @@ export const api = {
   /** Enrols this PC with the school's cloud; resolves to the school's name. */
   enrolDevice: (server: string, code: string, name: string) => invoke<string>('enrol_device', { server, code, name }),
   resolveSyncRejection: (entryId: string) => invoke<null>('resolve_sync_rejection', { entryId }),
+
+  /** The update the shell's last check found (start-up, daily), without asking the cloud. */
+  pendingUpdate: () => invoke<UpdateInfo | null>('pending_update'),
+  /** Asks the school's cloud for a newer release now. */
+  checkForUpdate: () => invoke<UpdateInfo | null>('check_for_update'),
+  /** Downloads and verifies the update found, backs up, installs; the app then restarts. */
+  installUpdate: (onProgress: (p: UpdateProgress) => void) =>
+    invoke<null>('install_update', { progress: channel(onProgress) }),
 
   listYears: () => invoke<YearWithTerms[]>('list_years'),
   addYear: (input: YearInput) => invoke<AcademicYear>('add_year', { input }),
