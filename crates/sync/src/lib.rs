@@ -93,6 +93,8 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
             break;
         }
     }
+    // Entries parked here may apply now that more has arrived.
+    report.pulled += core_sync::retry_parked(store)? as i64;
     report.pending = core_sync::status(store)?.pending;
     if let Some(device) = stranded {
         return Err(rollbook_core::Error::new(

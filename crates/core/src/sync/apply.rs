@@ -60,26 +60,7 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
                 continue;
             }
             conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
-            conn.prepare_cached(
-                "INSERT INTO inbox (entry_id, cursor, device_id, seq, record_type, record_id, op,
-                                    payload, hlc, created_at, user_id, user_name, applied_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(rusqlite::params![
-                e.entry_id,
-                pulled.cursor,
-                e.device_id,
-                e.seq,
-                e.record_type,
-                e.record_id,
-                e.op,
-                serde_json::to_string(&e.payload)?,
-                e.hlc,
-                e.created_at,
-                e.user_id,
-                e.user_name,
-                now_utc()
-            ])?;
+            record_applied(conn, e, pulled.cursor)?;
             last_hlc = Hlc::receive(last_hlc, Hlc::from_raw(e.hlc), wall_millis());
             applied += 1;
         }
@@ -93,6 +74,86 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
         )?;
         Ok(applied)
     })
+}
+
+/// Tries again the entries parked here, in the order they arrived: a record one needed may
+/// have arrived since, or this version may now know its kind. Those that apply leave the
+/// parked list for the change history; the others stay, with their reasons. Answers how many
+/// were applied.
+pub fn retry_parked(store: &Store) -> Result<usize> {
+    let waiting: i64 =
+        store.read(|c| Ok(c.query_row("SELECT count(*) FROM sync_parked", [], |r| r.get(0))?))?;
+    if waiting == 0 {
+        return Ok(0);
+    }
+    store.write(|w| {
+        let conn = w.conn();
+        let parked: Vec<(String, i64, String)> = conn
+            .prepare("SELECT entry_id, cursor, entry FROM sync_parked ORDER BY cursor")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut last_hlc: Hlc =
+            conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
+                Ok(Hlc::from_raw(r.get(0)?))
+            })?;
+        let mut applied = 0;
+        for (entry_id, cursor, json) in parked {
+            let Ok(e) = serde_json::from_str::<Entry>(&json) else {
+                continue;
+            };
+            conn.prepare_cached("SAVEPOINT sync_entry")?.execute([])?;
+            let outcome = if already_applied(conn, &e.entry_id)? {
+                Ok(())
+            } else {
+                apply_one(conn, &e).and_then(|()| record_applied(conn, &e, cursor))
+            };
+            match outcome {
+                Ok(()) => {
+                    conn.prepare_cached("DELETE FROM sync_parked WHERE entry_id = ?1")?
+                        .execute([&entry_id])?;
+                    conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
+                    last_hlc = Hlc::receive(last_hlc, Hlc::from_raw(e.hlc), wall_millis());
+                    applied += 1;
+                }
+                Err(why) => {
+                    conn.prepare_cached("ROLLBACK TO sync_entry")?.execute([])?;
+                    conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
+                    conn.prepare_cached("UPDATE sync_parked SET reason = ?2 WHERE entry_id = ?1")?
+                        .execute(rusqlite::params![entry_id, why.message])?;
+                }
+            }
+        }
+        conn.execute(
+            "UPDATE device SET last_hlc = max(last_hlc, ?1) WHERE singleton = 1",
+            [last_hlc.raw()],
+        )?;
+        Ok(applied)
+    })
+}
+
+/// Keeps an applied entry in the change history (the inbox).
+fn record_applied(conn: &Connection, e: &Entry, cursor: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO inbox (entry_id, cursor, device_id, seq, record_type, record_id, op,
+                            payload, hlc, created_at, user_id, user_name, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(rusqlite::params![
+        e.entry_id,
+        cursor,
+        e.device_id,
+        e.seq,
+        e.record_type,
+        e.record_id,
+        e.op,
+        serde_json::to_string(&e.payload)?,
+        e.hlc,
+        e.created_at,
+        e.user_id,
+        e.user_name,
+        now_utc()
+    ])?;
+    Ok(())
 }
 
 /// The identities this database had before its current one (it was restored from a
