@@ -165,14 +165,6 @@ pub(crate) fn put_mark(w: &mut Writer<'_>, m: &NewMark<'_>) -> Result<Outcome> {
     if old.is_some() {
         w.conn()
             .prepare_cached(
-                "INSERT INTO attendance_mark_history
-                     (mark_id, code, late_minutes, reason, source, marked_at, marked_by, device_id, replaced_at)
-                 SELECT id, code, late_minutes, reason, source, marked_at, marked_by, device_id, ?2
-                 FROM attendance_marks WHERE id = ?1",
-            )?
-            .execute(rusqlite::params![id, now])?;
-        w.conn()
-            .prepare_cached(
                 "UPDATE attendance_marks SET code = ?2, late_minutes = ?3, reason = ?4, source = ?5,
                         marked_at = ?6, marked_by = ?7, device_id = ?8 WHERE id = ?1",
             )?
@@ -415,34 +407,72 @@ pub fn history(
         // The session as saving names it: blank is the first of the day, case aside.
         let session = load_settings(c)?.check_session(session)?;
         let id = mark_id(student_id, date, &session);
-        let mut out: Vec<MarkChange> = c
-            .prepare(
-                "SELECT code, late_minutes, reason, source, marked_at, marked_by, device_id, NULL
-                 FROM attendance_marks WHERE id = ?1",
-            )?
-            .query_map([id], change_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        let earlier: Vec<MarkChange> = c
-            .prepare(
-                "SELECT code, late_minutes, reason, source, marked_at, marked_by, device_id, replaced_at
-                 FROM attendance_mark_history WHERE mark_id = ?1 ORDER BY num DESC",
-            )?
-            .query_map([id], change_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        out.extend(earlier);
-        Ok(out)
+        changes_of(c, id)
     })
 }
 
-fn change_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarkChange> {
-    Ok(MarkChange {
-        code: r.get(0)?,
-        late_minutes: r.get(1)?,
-        reason: r.get(2)?,
-        source: r.get(3)?,
-        marked_at: r.get(4)?,
-        marked_by: r.get(5)?,
-        device_id: r.get(6)?,
-        replaced_at: r.get(7)?,
-    })
+/// A mark's values over time, the current one first, from the change log: this device's
+/// outbox and the entries applied from the school's others, in clock order. Every device
+/// holding the same changes shows the same history, whatever order they arrived in. A value
+/// set again (two PCs marking alike) counts once, as its latest setting; each earlier value
+/// was replaced when the next one was first set.
+fn changes_of(c: &Connection, id: Id) -> Result<Vec<MarkChange>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT hlc, device_id, payload FROM outbox
+         WHERE record_type = 'attendance_mark' AND record_id = ?1
+         UNION ALL
+         SELECT hlc, device_id, payload FROM inbox
+         WHERE record_type = 'attendance_mark' AND record_id = ?1
+         ORDER BY hlc, device_id",
+    )?;
+    let settings = stmt
+        .query_map([id], |r| Ok((r.get::<_, Id>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Runs of one value: (first set at, its latest setting).
+    let mut runs: Vec<(String, MarkChange)> = Vec::new();
+    for (device, payload) in settings {
+        let Ok(serde_json::Value::Object(v)) = serde_json::from_str(&payload) else {
+            runs.clear(); // A delete: the mark started again.
+            continue;
+        };
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let change = MarkChange {
+            code: text("code"),
+            late_minutes: v
+                .get("late_minutes")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|m| u32::try_from(m).ok()),
+            reason: text("reason"),
+            source: text("source"),
+            marked_at: text("marked_at"),
+            marked_by: text("marked_by"),
+            device_id: v
+                .get("device_id")
+                .and_then(|x| x.as_str())
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(device),
+            replaced_at: None,
+        };
+        let same = |m: &MarkChange| {
+            (&m.code, m.late_minutes, &m.reason)
+                == (&change.code, change.late_minutes, &change.reason)
+        };
+        match runs.last_mut() {
+            Some((_, latest)) if same(latest) => *latest = change,
+            _ => runs.push((change.marked_at.clone(), change)),
+        }
+    }
+    let mut out: Vec<MarkChange> = Vec::with_capacity(runs.len());
+    let mut next_first: Option<String> = None;
+    for (first, mut change) in runs.into_iter().rev() {
+        change.replaced_at = next_first.take();
+        next_first = Some(first);
+        out.push(change);
+    }
+    Ok(out)
 }

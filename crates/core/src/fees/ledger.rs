@@ -266,10 +266,11 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     })
 }
 
-/// A student's entries in the order they were made.
+/// A student's entries that count (a charge made twice apart counts once), in the order
+/// they were made.
 pub(crate) fn of_student(c: &Connection, student_id: Id) -> Result<Vec<LedgerEntry>> {
     Ok(c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM ledger_entries WHERE student_id = ?1 ORDER BY created_at, seq"
+        "SELECT {COLUMNS} FROM ledger WHERE student_id = ?1 ORDER BY created_at, seq"
     ))?
     .query_map([student_id], from_row)?
     .collect::<rusqlite::Result<_>>()?)

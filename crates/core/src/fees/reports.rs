@@ -447,7 +447,7 @@ pub fn collection(store: &Store, term_id: Id) -> Result<Collection> {
             .prepare(
                 "SELECT s.class_id, coalesce(k.name, '(no class)'),
                         sum(CASE l.kind WHEN 'concession' THEN -l.amount ELSE l.amount END)
-                 FROM ledger_entries l JOIN students s ON s.id = l.student_id
+                 FROM ledger l JOIN students s ON s.id = l.student_id
                       LEFT JOIN classes k ON k.id = s.class_id
                  WHERE l.term_id = ?1 AND l.kind IN ('charge', 'fine', 'concession')
                  GROUP BY s.class_id",

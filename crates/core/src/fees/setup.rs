@@ -496,7 +496,7 @@ fn concede(
         let already: i64 = w
             .conn()
             .prepare_cached(
-                "SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE kind = 'concession'
+                "SELECT coalesce(sum(amount), 0) FROM ledger WHERE kind = 'concession'
                  AND student_id = ?1 AND term_id = ?2 AND head_id = ?3",
             )?
             .query_row(rusqlite::params![student_id, term_id, head_id], |r| {
@@ -683,7 +683,7 @@ pub fn add_concession(store: &Store, input: &ConcessionInput) -> Result<Concessi
         let charged: Vec<(Id, Id, i64)> = w
             .conn()
             .prepare(
-                "SELECT term_id, head_id, sum(amount) FROM ledger_entries
+                "SELECT term_id, head_id, sum(amount) FROM ledger
                  WHERE kind = 'charge' AND student_id = ?1 AND (?2 IS NULL OR head_id = ?2)
                  GROUP BY term_id, head_id",
             )?

@@ -34,12 +34,14 @@ fn steps() -> Migrations<'static> {
             checks::as_comparisons,
         ),
         M::up(include_str!("0022_device_identities.sql")),
+        M::up(include_str!("../fees/0023_ledger_duplicates.sql")),
+        M::up(include_str!("../attendance/0024_mark_history_from_log.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 22;
+const STEP_COUNT: usize = 23;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

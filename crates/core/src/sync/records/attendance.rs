@@ -1,6 +1,6 @@
 //! Attendance: the school's settings (`attendance_settings`, one row), its codes
 //! (`attendance_codes`, keyed by letter) and the marks (`attendance_marks`, one per student,
-//! date and session, with `attendance_mark_history` keeping every value replaced).
+//! date and session; its history is read from the change log).
 
 use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{Connection, OptionalExtension};
@@ -154,9 +154,7 @@ impl Replica for Code {
 ///
 /// `load` always gives `late_minutes` (null when none), so that a merge never keeps minutes
 /// from an earlier late mark; `store` drops the minutes of a code that is not a late one.
-/// A stored mark whose code, minutes or reason change keeps the value replaced in its
-/// history, with who set it, when and on which device, as saving a roll does; it was
-/// replaced when the new value was set (its `marked_at`), so every device records the same.
+/// The values a mark had before are read from the change log (`attendance::history`).
 pub(super) struct Mark;
 
 fn mark_id(student_id: Id, date: NaiveDate, session: &str) -> Id {
@@ -225,24 +223,6 @@ impl Replica for Mark {
         let marked_by: String = v.or("marked_by", String::new())?;
         let device_id: Id = v.req("device_id")?;
 
-        let old: Option<(String, Option<u32>, String)> = conn
-            .prepare_cached(
-                "SELECT code, late_minutes, reason FROM attendance_marks WHERE id = ?1",
-            )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        if let Some((old_code, old_late, old_reason)) = &old
-            && (*old_code != code || *old_late != late || *old_reason != reason)
-        {
-            conn.prepare_cached(
-                "INSERT INTO attendance_mark_history
-                     (mark_id, code, late_minutes, reason, source, marked_at, marked_by, device_id,
-                      replaced_at)
-                 SELECT id, code, late_minutes, reason, source, marked_at, marked_by, device_id, ?2
-                 FROM attendance_marks WHERE id = ?1",
-            )?
-            .execute(rusqlite::params![id, marked_at])?;
-        }
         conn.prepare_cached(
             "INSERT INTO attendance_marks (id, student_id, date, session, code, late_minutes,
                                            reason, source, marked_at, marked_by, device_id)
@@ -259,12 +239,8 @@ impl Replica for Mark {
         Ok(())
     }
 
-    /// Removes the mark with its history (nothing records such a change today).
+    /// Removes the mark (nothing records such a change today).
     fn delete(&self, conn: &Connection, id: Id) -> Result<()> {
-        conn.execute(
-            "DELETE FROM attendance_mark_history WHERE mark_id = ?1",
-            [id],
-        )?;
         conn.execute("DELETE FROM attendance_marks WHERE id = ?1", [id])?;
         Ok(())
     }

@@ -142,6 +142,9 @@ impl Replica for LedgerEntry {
             hash,
         ])
         .map_err(|e| constraint(e, "ledger entry", id))?;
+        if matches!(kind, EntryKind::Charge | EntryKind::Concession) {
+            count_once(conn, id)?;
+        }
         Ok(())
     }
 
@@ -149,6 +152,32 @@ impl Replica for LedgerEntry {
     fn delete(&self, _conn: &Connection, _id: Id) -> Result<()> {
         Ok(())
     }
+}
+
+/// Of the charges (or concessions) made for the same student, term, head and source as
+/// `id` (on PCs apart), only the one with the smallest id counts: the others are listed in
+/// `ledger_duplicates`. Whatever order they arrive in, every device lists the same ones.
+fn count_once(conn: &Connection, id: Id) -> Result<()> {
+    conn.prepare_cached(
+        "WITH twins AS (
+             SELECT t.id FROM ledger_entries e JOIN ledger_entries t
+                 ON t.kind = e.kind AND t.student_id = e.student_id AND t.term_id IS e.term_id
+                    AND t.head_id IS e.head_id AND t.source_id IS e.source_id
+             WHERE e.id = ?1)
+         INSERT INTO ledger_duplicates (entry_id)
+         SELECT id FROM twins WHERE id > (SELECT min(id) FROM twins)
+         ON CONFLICT (entry_id) DO NOTHING",
+    )?
+    .execute([id])?;
+    conn.prepare_cached(
+        "DELETE FROM ledger_duplicates WHERE entry_id = (
+             SELECT min(t.id) FROM ledger_entries e JOIN ledger_entries t
+                 ON t.kind = e.kind AND t.student_id = e.student_id AND t.term_id IS e.term_id
+                    AND t.head_id IS e.head_id AND t.source_id IS e.source_id
+             WHERE e.id = ?1)",
+    )?
+    .execute([id])?;
+    Ok(())
 }
 
 /// `cash_closing`: the payload is [`crate::fees::CashClosing`] (id, date, closed_by,
