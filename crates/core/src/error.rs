@@ -1,10 +1,10 @@
 //! The one error type of the core. It crosses every boundary (CLI, desktop IPC) as
 //! `{code, message, field?}`: `code` is stable and meant for branching, `message` is for people.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable error codes. The UI and scripts branch on these; never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

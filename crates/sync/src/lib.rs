@@ -41,10 +41,7 @@ pub fn enrol(store: &Store, server_url: &str, code: &str, device_name: &str) -> 
 /// outcome in the sync status either way.
 pub fn sync_now(store: &Store) -> Result<SyncReport> {
     let result = sync_inner(store);
-    let outcome = match &result {
-        Ok(_) => Ok(()),
-        Err(e) => Err(e.message.as_str()),
-    };
+    let outcome = result.as_ref().map(|_| ());
     core_sync::finish(store, outcome)?;
     result
 }

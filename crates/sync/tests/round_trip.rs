@@ -54,6 +54,7 @@ fn two_pcs_converge_through_the_cloud_and_an_outage_loses_nothing() {
     let status = rollbook_core::sync::status(&a).unwrap();
     assert!(status.pending > 0);
     assert!(status.last_error.is_some());
+    assert_eq!(status.last_error_code, Some(ErrorCode::Offline));
     cloud.up();
 
     for _ in 0..2 {
@@ -74,4 +75,6 @@ fn two_pcs_converge_through_the_cloud_and_an_outage_loses_nothing() {
     // Syncing again moves nothing, and nothing is waiting.
     let again = rollbook_sync::sync_now(&a).unwrap();
     assert_eq!((again.pushed, again.pulled, again.pending), (0, 0, 0));
+    let status = rollbook_core::sync::status(&a).unwrap();
+    assert_eq!((status.last_error, status.last_error_code), (None, None));
 }

@@ -109,6 +109,11 @@ describe('the sync indicator', () => {
     expect(indicator(status({ last_error: "Rollbook's cloud: HTTP 502 Bad Gateway" }), NOW).state).toBe('offline');
   });
 
+  it('goes by the failure code the status carries, whatever the text says', () => {
+    expect(indicator(status({ last_error: 'The line went quiet.', last_error_code: 'offline' }), NOW).state).toBe('offline');
+    expect(indicator(status({ last_error: OFFLINE, last_error_code: 'sync_refused' }), NOW).state).toBe('error');
+  });
+
   it('says sync stopped, and why, when the cloud refused this computer', () => {
     const shown = indicator(status({ pending: 2, last_error: REVOKED }), NOW);
     expect(shown.state).toBe('error');

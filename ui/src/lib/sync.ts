@@ -32,8 +32,17 @@ export function isOfflineMessage(message: string): boolean {
   return /could not be reached|was cut short|try again later|too many requests|HTTP (5\d\d|429)\b/i.test(message);
 }
 
-/** Whether the attempt that left `message` failed for want of the cloud (not a refusal). */
-export function failedOffline(message: string, known: Failure | null = null): boolean {
+/**
+ * Whether the attempt that left `message` failed for want of the cloud (not a refusal): by
+ * its code when the status carries one, else by the failure this window saw, else by the
+ * text (a status written before codes were kept).
+ */
+export function failedOffline(
+  message: string,
+  known: Failure | null = null,
+  code: string | null | undefined = undefined,
+): boolean {
+  if (code) return code === 'offline';
   if (known && known.message === message) return known.code === 'offline';
   return isOfflineMessage(message);
 }
@@ -99,7 +108,7 @@ export function indicator(status: SyncStatus | null, now: Date | number, known: 
   const waiting = pending > 0 ? ` ${sentence(`${changes(pending)} ${pending === 1 ? 'waits' : 'wait'} on this computer`)}` : '';
   const last = status.last_sync_at ? ` Last synced ${ago(status.last_sync_at, now)}.` : ' Not synced yet.';
   if (status.last_error) {
-    if (failedOffline(status.last_error, known)) {
+    if (failedOffline(status.last_error, known, status.last_error_code)) {
       return {
         state: 'offline',
         text: 'Offline — will retry',

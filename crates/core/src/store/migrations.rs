@@ -36,12 +36,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("0022_device_identities.sql")),
         M::up(include_str!("../fees/0023_ledger_duplicates.sql")),
         M::up(include_str!("../attendance/0024_mark_history_from_log.sql")),
+        M::up(include_str!("../sync/0025_sync_error_code.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 23;
+const STEP_COUNT: usize = 24;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

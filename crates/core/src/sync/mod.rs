@@ -77,6 +77,11 @@ pub struct SyncStatus {
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// The code of that failure: `offline` when the cloud could not be reached (sync tries
+    /// again by itself); anything else needs a person.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error_code: Option<ErrorCode>,
     /// Changes the server refused, not yet resolved.
     pub rejected: Vec<RejectedEntry>,
     /// Changes from other devices that could not be applied here.
@@ -316,28 +321,45 @@ pub fn acknowledge(store: &Store, device_id: &str, answer: &PushResponse) -> Res
 }
 
 /// Notes how a sync attempt ended, for the status.
-pub fn finish(store: &Store, outcome: std::result::Result<(), &str>) -> Result<()> {
+pub fn finish(store: &Store, outcome: std::result::Result<(), &Error>) -> Result<()> {
     store.write(|w| {
         match outcome {
             Ok(()) => w.conn().execute(
-                "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL",
+                "UPDATE sync_state
+                 SET last_sync_at = ?1, last_error = NULL, last_error_code = NULL",
                 [now_utc()],
             )?,
-            Err(why) => w
-                .conn()
-                .execute("UPDATE sync_state SET last_error = ?1", [why])?,
+            Err(why) => w.conn().execute(
+                "UPDATE sync_state SET last_error = ?1, last_error_code = ?2",
+                rusqlite::params![why.message, code_text(why.code)],
+            )?,
         };
         Ok(())
     })
 }
 
+fn code_text(code: ErrorCode) -> Option<String> {
+    match serde_json::to_value(code) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
 pub fn status(store: &Store) -> Result<SyncStatus> {
     store.read(|c| {
-        let row: Option<(String, String, Option<String>, Option<String>)> = c
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let row: Option<Row> = c
             .query_row(
-                "SELECT server_url, school_name, last_sync_at, last_error FROM sync_state",
+                "SELECT server_url, school_name, last_sync_at, last_error, last_error_code
+                 FROM sync_state",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         let pending: i64 = c.query_row(
@@ -386,7 +408,10 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
             school_name: row.as_ref().map(|r| r.1.clone()),
             pending,
             last_sync_at: row.as_ref().and_then(|r| r.2.clone()),
-            last_error: row.and_then(|r| r.3),
+            last_error: row.as_ref().and_then(|r| r.3.clone()),
+            last_error_code: row
+                .and_then(|r| r.4)
+                .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()),
             rejected,
         })
     })

@@ -885,6 +885,11 @@ last_sync_at?: string,
  */
 last_error?: string, 
 /**
+ * The code of that failure: `offline` when the cloud could not be reached (sync tries
+ * again by itself); anything else needs a person.
+ */
+last_error_code?: ErrorCode, 
+/**
  * Changes the server refused, not yet resolved.
  */
 rejected: Array<RejectedEntry>, 
