@@ -80,16 +80,8 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
     // Pull every page after our cursor.
     let token = current_token(store, &enrolment, &mut token)?;
     let client = Client::new(&enrolment.server_url, Some(&token))?;
-    let mut cursor = enrolment.cursor;
-    loop {
-        let page: PullResponse = client.get(&format!("/pull?after={cursor}&limit={MAX_BATCH}"))?;
-        report.pulled += core_sync::apply_pulled(store, &page)? as i64;
-        let moved = page.next_cursor > cursor;
-        cursor = cursor.max(page.next_cursor);
-        if !page.more || !moved {
-            break;
-        }
-    }
+    report.pulled += pull_all(store, &client, enrolment.cursor)?;
+
     // Entries parked here may apply now that more has arrived.
     report.pulled += core_sync::retry_parked(store)? as i64;
     report.pending = core_sync::status(store)?.pending;
@@ -104,6 +96,36 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
         ));
     }
     Ok(report)
+}
+
+/// Pulls and applies every page after `cursor`, in order. The next page is fetched while
+/// this one is applied (one page ahead), so the cloud's time and the network's are hidden
+/// behind the local work. A failed fetch ends the pull after the pages before it are
+/// applied; a failed apply stops the fetching. Answers how many entries were applied.
+fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
+    let (pages, arrived) = std::sync::mpsc::sync_channel::<Result<PullResponse>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut cursor = cursor;
+            loop {
+                let page: Result<PullResponse> =
+                    client.get(&format!("/pull?after={cursor}&limit={MAX_BATCH}"));
+                let next = page.as_ref().ok().map(|p| (p.next_cursor, p.more));
+                if pages.send(page).is_err() {
+                    return; // The applying side stopped.
+                }
+                match next {
+                    Some((next, more)) if more && next > cursor => cursor = next,
+                    _ => return,
+                }
+            }
+        });
+        let mut applied = 0;
+        for page in arrived {
+            applied += core_sync::apply_pulled(store, &page?)? as i64;
+        }
+        Ok(applied)
+    })
 }
 
 /// Pushes `device`'s waiting entries, a batch at a time, until the server holds them all or

@@ -16,7 +16,12 @@ use crate::hlc::{Hlc, wall_millis};
 use crate::id::Id;
 use crate::store::Store;
 use crate::time::now_utc;
-use rollbook_protocol::{Entry, PullResponse};
+use rollbook_protocol::{Entry, PullResponse, Pulled};
+
+/// Entries applied under one savepoint. A savepoint copies each page it first changes, so
+/// one per entry would copy the same pages over and over; a failure in a batch (rare) rolls
+/// the batch back and applies it again entry by entry.
+const BATCH: usize = 64;
 
 /// Applies `page` and moves the cursor to its `next_cursor` (never backwards). Entries this
 /// device made, or already applied, are skipped. Answers how many entries were applied.
@@ -30,39 +35,44 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
             conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
                 Ok(Hlc::from_raw(r.get(0)?))
             })?;
+        let mut todo: Vec<&Pulled> = Vec::with_capacity(page.entries.len());
+        let mut seen: HashSet<&str> = HashSet::with_capacity(page.entries.len());
         for pulled in &page.entries {
             let e = &pulled.entry;
             if e.device_id == own
+                || !seen.insert(&e.entry_id)
                 || (former.contains(&e.device_id) && in_outbox(conn, &e.entry_id)?)
                 || already_applied(conn, &e.entry_id)?
             {
                 continue;
             }
-            conn.prepare_cached("SAVEPOINT sync_entry")?.execute([])?;
-            if let Err(why) = apply_one(conn, e) {
-                conn.prepare_cached("ROLLBACK TO sync_entry")?.execute([])?;
-                conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
-                tracing::warn!(record_type = %e.record_type, code = ?why.code, "sync entry parked");
-                conn.prepare_cached(
-                    "INSERT INTO sync_parked (entry_id, cursor, record_type, record_id, entry,
-                                              reason, parked_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (entry_id) DO NOTHING",
-                )?
-                .execute(rusqlite::params![
-                    e.entry_id,
-                    pulled.cursor,
-                    e.record_type,
-                    e.record_id,
-                    serde_json::to_string(e)?,
-                    why.message,
-                    now_utc()
-                ])?;
-                continue;
+            todo.push(pulled);
+        }
+        for batch in todo.chunks(BATCH) {
+            conn.prepare_cached("SAVEPOINT sync_batch")?.execute([])?;
+            let mut whole = true;
+            for pulled in batch {
+                let e = &pulled.entry;
+                if apply_one(conn, e)
+                    .and_then(|()| record_applied(conn, e, pulled.cursor))
+                    .is_err()
+                {
+                    whole = false;
+                    break;
+                }
             }
-            conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
-            record_applied(conn, e, pulled.cursor)?;
-            last_hlc = Hlc::receive(last_hlc, Hlc::from_raw(e.hlc), wall_millis());
-            applied += 1;
+            if !whole {
+                conn.prepare_cached("ROLLBACK TO sync_batch")?.execute([])?;
+            }
+            conn.prepare_cached("RELEASE sync_batch")?.execute([])?;
+            for pulled in batch {
+                let done = whole || apply_or_park(conn, pulled)?;
+                if done {
+                    let hlc = Hlc::from_raw(pulled.entry.hlc);
+                    last_hlc = Hlc::receive(last_hlc, hlc, wall_millis());
+                    applied += 1;
+                }
+            }
         }
         conn.execute(
             "UPDATE device SET last_hlc = max(last_hlc, ?1) WHERE singleton = 1",
@@ -74,6 +84,35 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
         )?;
         Ok(applied)
     })
+}
+
+/// Applies one entry under its own savepoint, or parks it whole with why it could not be
+/// applied. Answers whether it was applied.
+fn apply_or_park(conn: &Connection, pulled: &Pulled) -> Result<bool> {
+    let e = &pulled.entry;
+    conn.prepare_cached("SAVEPOINT sync_entry")?.execute([])?;
+    if let Err(why) = apply_one(conn, e).and_then(|()| record_applied(conn, e, pulled.cursor)) {
+        conn.prepare_cached("ROLLBACK TO sync_entry")?.execute([])?;
+        conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
+        tracing::warn!(record_type = %e.record_type, code = ?why.code, "sync entry parked");
+        conn.prepare_cached(
+            "INSERT INTO sync_parked (entry_id, cursor, record_type, record_id, entry,
+                                      reason, parked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (entry_id) DO NOTHING",
+        )?
+        .execute(rusqlite::params![
+            e.entry_id,
+            pulled.cursor,
+            e.record_type,
+            e.record_id,
+            serde_json::to_string(e)?,
+            why.message,
+            now_utc()
+        ])?;
+        return Ok(false);
+    }
+    conn.prepare_cached("RELEASE sync_entry")?.execute([])?;
+    Ok(true)
 }
 
 /// Tries again the entries parked here, in the order they arrived: a record one needed may
