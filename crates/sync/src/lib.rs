@@ -98,12 +98,16 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
     Ok(report)
 }
 
+/// Most pulled pages applied in one transaction.
+const PAGES_PER_COMMIT: usize = 8;
+
 /// Pulls and applies every page after `cursor`, in order. The next page is fetched while
-/// this one is applied (one page ahead), so the cloud's time and the network's are hidden
-/// behind the local work. A failed fetch ends the pull after the pages before it are
-/// applied; a failed apply stops the fetching. Answers how many entries were applied.
+/// pages are applied (up to [`PAGES_PER_COMMIT`] ahead), so the cloud's time and the
+/// network's are hidden behind the local work, and those that arrived meanwhile are applied
+/// together. A failed fetch ends the pull after the pages before it are applied; a failed
+/// apply stops the fetching. Answers how many entries were applied.
 fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
-    let (pages, arrived) = std::sync::mpsc::sync_channel::<Result<PullResponse>>(1);
+    let (pages, arrived) = std::sync::mpsc::sync_channel::<Result<PullResponse>>(PAGES_PER_COMMIT);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut cursor = cursor;
@@ -121,8 +125,24 @@ fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
             }
         });
         let mut applied = 0;
-        for page in arrived {
-            applied += core_sync::apply_pulled(store, &page?)? as i64;
+        while let Ok(first) = arrived.recv() {
+            // The pages that arrived meanwhile go in the same transaction.
+            let mut pages = vec![first?];
+            let mut failed = None;
+            while pages.len() < PAGES_PER_COMMIT {
+                match arrived.try_recv() {
+                    Ok(Ok(page)) => pages.push(page),
+                    Ok(Err(e)) => {
+                        failed = Some(e);
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+            applied += core_sync::apply_pages(store, &pages)? as i64;
+            if let Some(e) = failed {
+                return Err(e);
+            }
         }
         Ok(applied)
     })

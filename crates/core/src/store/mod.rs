@@ -38,6 +38,9 @@ pub(crate) const APPLICATION_ID: i32 = 0x5242_4B31;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The page cache, in KiB.
+pub(crate) const CACHE_KIB: i64 = 32 * 1024;
+
 /// Prepared statements kept per connection. Writing a student touches some 20 distinct
 /// statements (the student, guardians, links, outbox, search index, import history); the
 /// default of 16 would evict them on every row of an import and parse each one again.
@@ -310,7 +313,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // 32 MB of page cache (the default is 2 MB): an import or a sync page of thousands of
     // rows stays in memory until it commits, instead of spilling pages that SQLCipher must
     // encrypt, and read back and decrypt, over and over.
-    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "trusted_schema", false)?;
     Ok(())

@@ -18,6 +18,9 @@ use crate::store::Store;
 use crate::time::now_utc;
 use rollbook_protocol::{Entry, PullResponse, Pulled};
 
+/// The page cache while several pages are applied at once, in KiB.
+const BULK_CACHE_KIB: i64 = 128 * 1024;
+
 /// Entries applied under one savepoint. A savepoint copies each page it first changes, so
 /// one per entry would copy the same pages over and over; a failure in a batch (rare) rolls
 /// the batch back and applies it again entry by entry.
@@ -26,18 +29,36 @@ const BATCH: usize = 64;
 /// Applies `page` and moves the cursor to its `next_cursor` (never backwards). Entries this
 /// device made, or already applied, are skipped. Answers how many entries were applied.
 pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
+    apply_pages(store, std::slice::from_ref(page))
+}
+
+/// Applies consecutive `pages` in one transaction, and moves the cursor past the last: what
+/// a bootstrap does with the pages that arrived while it applied the one before (fewer,
+/// larger commits write each index page fewer times).
+pub fn apply_pages(store: &Store, pages: &[PullResponse]) -> Result<usize> {
     let own = store.device_id().to_string();
+    let entries = || pages.iter().flat_map(|p| &p.entries);
+    let size: usize = pages.iter().map(|p| p.entries.len()).sum();
+    let next_cursor = pages.iter().map(|p| p.next_cursor).max().unwrap_or(0);
     store.write(|w| {
         let conn = w.conn();
+        // Several pages at once is a catch-up (a bootstrap): a larger page cache keeps the
+        // indexes it writes all over in memory. One page is the usual sync: back to normal.
+        let cache = if pages.len() > 1 {
+            BULK_CACHE_KIB
+        } else {
+            crate::store::CACHE_KIB
+        };
+        conn.pragma_update(None, "cache_size", -cache)?;
         let former = former_identities(conn, &own)?;
         let mut applied = 0;
         let mut last_hlc: Hlc =
             conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
                 Ok(Hlc::from_raw(r.get(0)?))
             })?;
-        let mut todo: Vec<&Pulled> = Vec::with_capacity(page.entries.len());
-        let mut seen: HashSet<&str> = HashSet::with_capacity(page.entries.len());
-        for pulled in &page.entries {
+        let mut todo: Vec<&Pulled> = Vec::with_capacity(size);
+        let mut seen: HashSet<&str> = HashSet::with_capacity(size);
+        for pulled in entries() {
             let e = &pulled.entry;
             if e.device_id == own
                 || !seen.insert(&e.entry_id)
@@ -80,7 +101,7 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
         )?;
         conn.execute(
             "UPDATE sync_state SET cursor = max(cursor, ?1)",
-            [page.next_cursor],
+            [next_cursor],
         )?;
         Ok(applied)
     })

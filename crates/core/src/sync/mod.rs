@@ -15,7 +15,7 @@ mod replica;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-pub use apply::{apply_pulled, retry_parked};
+pub use apply::{apply_pages, apply_pulled, retry_parked};
 use rollbook_protocol::{Entry, PushResponse};
 
 use crate::error::{Error, ErrorCode, Result};
