@@ -57,21 +57,22 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
     let mut report = SyncReport::default();
 
     // Push each identity's entries in order. A restored database first sends what its
-    // former identity left waiting, with that identity's token, then enrols its new identity
-    // before anything of the new one goes or anything is pulled.
+    // former identity left waiting, then its new identity's. Each identity the cloud has no
+    // token for here is enrolled first, with a code an enrolled identity asks for: the new
+    // one after a restore (the former's token asks), or a former one that never synced or
+    // whose token this keyring lost (the current one asks).
     let mut token = enrolment
         .former_device_id
         .is_none()
         .then(|| enrolment.token.clone());
-    let mut stranded = None;
     for device in core_sync::pending_identities(store)? {
         let device_token = if device == own {
             current_token(store, &enrolment, &mut token)?
         } else if let Some(t) = core_sync::token_for(store, &device)? {
             t
         } else {
-            stranded = Some(device);
-            continue;
+            let asker = current_token(store, &enrolment, &mut token)?;
+            enrol_identity(store, &enrolment.server_url, &asker, &device)?
         };
         let client = Client::new(&enrolment.server_url, Some(&device_token))?;
         push_all(store, &client, &device, &mut report)?;
@@ -85,16 +86,6 @@ fn sync_inner(store: &Store) -> Result<SyncReport> {
     // Entries parked here may apply now that more has arrived.
     report.pulled += core_sync::retry_parked(store)? as i64;
     report.pending = core_sync::status(store)?.pending;
-    if let Some(device) = stranded {
-        return Err(rollbook_core::Error::new(
-            rollbook_core::ErrorCode::SyncRefused,
-            format!(
-                "Changes made on this computer before it was restored (as device {device}) \
-                 cannot be sent: its keyring no longer holds that device's sync token. \
-                 Everything else was synced."
-            ),
-        ));
-    }
     Ok(report)
 }
 
@@ -177,23 +168,31 @@ fn current_token(
         return Ok(t.clone());
     }
     let former = enrolment.former_device_id.as_deref().unwrap_or_default();
-    let code: EnrolCode = Client::new(&enrolment.server_url, Some(&enrolment.token))?
-        .post("/enrol-codes", &serde_json::json!({}))?;
-    let answer: EnrolResponse = Client::new(&enrolment.server_url, None)?.post(
-        "/enrol",
-        &EnrolRequest {
-            code: code.code,
-            device_id: store.device_id().to_string(),
-            device_name: format!(
-                "Restored from a backup (was {})",
-                former.get(..8).unwrap_or(former)
-            ),
-        },
-    )?;
-    core_sync::save_successor_token(store, &answer)?;
+    let own = store.device_id().to_string();
+    let new_token = enrol_identity(store, &enrolment.server_url, &enrolment.token, &own)?;
     tracing::info!(
         was = former,
         "enrolled this restored computer's new identity"
     );
-    Ok(token.insert(answer.token).clone())
+    Ok(token.insert(new_token).clone())
+}
+
+/// Enrols `device`, one of this database's identities, with a one-time code that the
+/// identity holding `asker` (a token) asks the cloud for, and keeps the token it gets.
+fn enrol_identity(store: &Store, server_url: &str, asker: &str, device: &str) -> Result<String> {
+    let code: EnrolCode =
+        Client::new(server_url, Some(asker))?.post("/enrol-codes", &serde_json::json!({}))?;
+    let answer: EnrolResponse = Client::new(server_url, None)?.post(
+        "/enrol",
+        &EnrolRequest {
+            code: code.code,
+            device_id: device.to_owned(),
+            device_name: format!(
+                "This computer before a restore ({})",
+                device.get(..8).unwrap_or(device)
+            ),
+        },
+    )?;
+    core_sync::save_identity_token(store, device, &answer)?;
+    Ok(answer.token)
 }

@@ -509,3 +509,34 @@ fn a_pc_restored_from_a_backup_older_than_its_last_sync_loses_nothing() {
     w.settle();
     assert_eq!(student_count(&w.a), 3 + 2);
 }
+
+/// A PC set up and used before it ever synced, then restored from a backup of that time (a
+/// new disk, say), and only then enrolled: what it made before the restore, under the
+/// identity the cloud never knew, goes too, and another PC gets everything.
+#[test]
+fn a_pc_restored_before_it_ever_synced_sends_what_it_made_before_and_after() {
+    let cloud = Cloud::start();
+    let mut a = Pc::new("Front office", &cloud);
+    let school = set_up_school(&a);
+    let asha = add_student(&a, school.class, "S1", "Asha");
+    let bela = add_student(&a, school.class, "S2", "Bela");
+    fees::apply_structure(&a, school.class, school.term, false).unwrap();
+    let first = pay(&a, asha, "500");
+    let folder = tempfile::tempdir().unwrap();
+    let backup = rollbook_core::backup::back_up(&a, folder.path()).unwrap();
+    a.restore(&backup.path);
+    let chen = add_student(&a, school.class, "S3", "Chen");
+    let second = pay(&a, bela, "300");
+
+    let school_id = cloud.school_id.clone();
+    a.enrol(&cloud, &school_id);
+    a.sync_ok(&cloud);
+    assert_eq!(a.pending(), 0, "everything made here reached the cloud");
+    let mut b = Pc::new("Accounts", &cloud);
+    b.enrol(&cloud, &school_id);
+    b.sync_ok(&cloud);
+    a.sync_ok(&cloud);
+    assert_converged(&[&a, &b], &[], &[first, second]);
+    assert_eq!(student_count(&b), 3);
+    assert!(students::get(&b, chen).is_ok());
+}

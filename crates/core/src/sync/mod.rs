@@ -38,7 +38,7 @@ pub struct Enrolment {
     /// Set when this database took a new identity (it was restored from a backup) that the
     /// cloud does not know yet: the identity it had before, whose token is `token`. That
     /// token sends the former identity's waiting changes and enrols the new one
-    /// ([`save_successor_token`]).
+    /// ([`save_identity_token`]).
     pub former_device_id: Option<String>,
 }
 
@@ -231,11 +231,13 @@ fn identities(store: &Store) -> Result<Vec<String>> {
     })
 }
 
-/// Keeps the token the cloud gave this database's new identity (after a restore), enrolled
-/// with a code its former identity asked for. No permission is needed: whoever is signed in
-/// when sync runs, the school already chose to enrol this computer.
-pub fn save_successor_token(
+/// Keeps the token the cloud gave one of this database's identities (its new one after a
+/// restore, or a former one), enrolled with a code another of its identities asked for. No
+/// permission is needed: whoever is signed in when sync runs, the school already chose to
+/// enrol this computer.
+pub fn save_identity_token(
     store: &Store,
+    device_id: &str,
     response: &rollbook_protocol::EnrolResponse,
 ) -> Result<()> {
     let school: Option<String> = store.read(|c| {
@@ -250,7 +252,14 @@ pub fn save_successor_token(
             "The cloud enrolled this computer with another school; nothing was changed.",
         ));
     }
-    secrets::put(&token_account(store.device_id()), &response.token)
+    let id = device_id
+        .parse::<Id>()
+        .ok()
+        .filter(|_| identities(store).is_ok_and(|ids| ids.iter().any(|i| i == device_id)))
+        .ok_or_else(|| {
+            Error::internal(format!("{device_id} is not an identity of this database"))
+        })?;
+    secrets::put(&token_account(id), &response.token)
 }
 
 /// The identities with entries not yet acknowledged, in the order their entries were made:
