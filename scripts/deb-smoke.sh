@@ -9,7 +9,7 @@
 # Usage: scripts/deb-smoke.sh            build the .deb (about 8 minutes on 2 cores), then test it
 #        scripts/deb-smoke.sh FILE.deb   test a .deb built before
 # Not part of scripts/test.sh (too slow for CI). Needs what scripts/setup-system.sh installs
-# and `npm ci --prefix ui` (the Tauri CLI).
+# and `npm ci --prefix ui` (the UI's packages); the Tauri CLI comes through npx, pinned.
 # Without TAURI_SIGNING_PRIVATE_KEY a throwaway key signs the updater artifact (the
 # package is then only good for this test: the app trusts Rollbook's key only).
 set -euo pipefail
@@ -36,12 +36,12 @@ deb="${1:-}"
 if [ -z "$deb" ]; then
   if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
     echo "==> no TAURI_SIGNING_PRIVATE_KEY: signing the updater artifact with a throwaway key"
-    ui/node_modules/.bin/tauri signer generate --ci -p "" -w "$work/throwaway.key" >/dev/null
+    npx --yes @tauri-apps/cli@2.12.5 signer generate --ci -p "" -w "$work/throwaway.key" >/dev/null
     export TAURI_SIGNING_PRIVATE_KEY="$work/throwaway.key" TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
   fi
   echo "==> building the .deb (tauri build --bundles deb)"
   start=$(date +%s)
-  (cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb --ci)
+  (cd src-tauri && TAURI_APP_PATH=. npx --yes @tauri-apps/cli@2.12.5 build --bundles deb --ci)
   echo "    built in $(( $(date +%s) - start )) s"
   version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -1)
   deb=$(ls -t "$target"/release/bundle/deb/Rollbook_"${version}"_*.deb | head -1)
