@@ -1,7 +1,7 @@
 // A backup Rollbook was opened with (a double-clicked .rbk file): Settings → Backups offers
 // to restore it. The shell keeps it until asked (macOS also announces a later one with
 // "backup-opened").
-import { listen } from '@tauri-apps/api/event';
+import { subscribe } from './events';
 import { api } from './ipc/commands';
 import { goSettings } from './router.svelte';
 
@@ -21,25 +21,8 @@ async function ask(): Promise<void> {
 
 /** Asks once and on each later announcement. Returns the function that stops listening. */
 export function watchOpenedBackup(): () => void {
-  let stopped = false;
-  let unlisten: (() => void) | null = null;
   void ask();
-  try {
-    listen('backup-opened', () => void ask()).then(
-      (un) => {
-        if (stopped) un();
-        else unlisten = un;
-      },
-      () => {},
-    );
-  } catch {
-    // Outside the desktop shell there are no events.
-  }
-  return () => {
-    stopped = true;
-    unlisten?.();
-    unlisten = null;
-  };
+  return subscribe('backup-opened', () => void ask());
 }
 
 /** The file's name, for "You opened …". */

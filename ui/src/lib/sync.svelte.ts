@@ -1,7 +1,7 @@
 // Where sync stands, for the header's indicator and Settings → Sync: the shell's SyncStatus,
 // kept fresh from its "sync-status" event (sent after every background attempt), by asking
 // every 15 seconds, and after anything done here (Sync now, enrolling, a page change).
-import { listen } from '@tauri-apps/api/event';
+import { subscribe } from './events';
 import { api, toAppError } from './ipc/commands';
 import type { SyncReport, SyncStatus } from './ipc/types';
 import type { Failure } from './sync';
@@ -67,29 +67,16 @@ export async function enrol(server: string, code: string, name: string): Promise
  * for "2 min ago". Returns the function that stops it all.
  */
 export function watchSync(): () => void {
-  let stopped = false;
-  let unlisten: (() => void) | null = null;
   void refreshSync();
   const poll = setInterval(() => void refreshSync(), POLL_MS);
   const clock = setInterval(() => {
     syncState.now = Date.now();
   }, 30_000);
-  try {
-    listen<SyncStatus>('sync-status', (event) => applyStatus(event.payload)).then(
-      (un) => {
-        if (stopped) un();
-        else unlisten = un;
-      },
-      () => {},
-    );
-  } catch {
-    // Outside the desktop shell there are no events: the poll alone keeps it fresh.
-  }
+  // Outside the desktop shell there are no events: the poll alone keeps it fresh.
+  const unsubscribe = subscribe<SyncStatus>('sync-status', (event) => applyStatus(event.payload));
   return () => {
-    stopped = true;
     clearInterval(poll);
     clearInterval(clock);
-    unlisten?.();
-    unlisten = null;
+    unsubscribe();
   };
 }

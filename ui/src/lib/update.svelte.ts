@@ -1,7 +1,7 @@
 // The update on offer and its installation, shared by the header's notice, the dialog and
 // Settings. The shell checks at start-up and daily and says so with "update-available";
 // nothing is installed until the user presses Install.
-import { listen } from '@tauri-apps/api/event';
+import { subscribe } from './events';
 import { api, toAppError } from './ipc/commands';
 import type { AppError, UpdateInfo } from './ipc/types';
 import { IDLE, advance, type InstallState } from './update';
@@ -28,28 +28,16 @@ function offer(update: UpdateInfo | null): void {
 /** Listens for the shell's announcement and asks what it found already. Returns the stop. */
 export function watchUpdates(): () => void {
   let stopped = false;
-  let unlisten: (() => void) | null = null;
   api.pendingUpdate().then(
     (u) => {
       if (!stopped && u) offer(u);
     },
     () => {},
   );
-  try {
-    listen<UpdateInfo>('update-available', (event) => offer(event.payload)).then(
-      (un) => {
-        if (stopped) un();
-        else unlisten = un;
-      },
-      () => {},
-    );
-  } catch {
-    // Outside the desktop shell there are no events.
-  }
+  const unsubscribe = subscribe<UpdateInfo>('update-available', (event) => offer(event.payload));
   return () => {
     stopped = true;
-    unlisten?.();
-    unlisten = null;
+    unsubscribe();
   };
 }
 
