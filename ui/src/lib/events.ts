@@ -1,17 +1,17 @@
-// The shell's events (sync status, an update on offer, a backup opened), listened to until
-// the returned function is called.
-import { listen, type EventCallback } from '@tauri-apps/api/event';
+// The shell's events (sync status, an update on offer, a backup opened, files dropped on the
+// window), listened to until the returned function is called.
+import { listen, type EventCallback, type UnlistenFn } from '@tauri-apps/api/event';
 
 /**
- * Calls `handler` on each `event` from the shell until the returned function is called.
- * Outside the desktop shell (unit tests, a plain browser) there are no events: nothing
- * happens.
+ * Starts a listener with `start` and answers the function that stops it, whenever the
+ * listener comes up (even before). Outside the desktop shell (unit tests, a plain browser)
+ * there are no events: nothing happens.
  */
-export function subscribe<T>(event: string, handler: EventCallback<T>): () => void {
+export function listening(start: () => Promise<UnlistenFn>): () => void {
   let stopped = false;
-  let unlisten: (() => void) | null = null;
+  let unlisten: UnlistenFn | null = null;
   try {
-    listen<T>(event, handler).then(
+    start().then(
       (un) => {
         if (stopped) un();
         else unlisten = un;
@@ -26,4 +26,9 @@ export function subscribe<T>(event: string, handler: EventCallback<T>): () => vo
     unlisten?.();
     unlisten = null;
   };
+}
+
+/** Calls `handler` on each `event` from the shell until the returned function is called. */
+export function subscribe<T>(event: string, handler: EventCallback<T>): () => void {
+  return listening(() => listen<T>(event, handler));
 }

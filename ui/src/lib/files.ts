@@ -5,6 +5,7 @@
 // (or `__ROLLBOOK_E2E_SAVE_PATH__`) is a string, it is taken as the file chosen.
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, save } from '@tauri-apps/plugin-dialog';
+import { listening } from './events';
 import { SPREADSHEET_EXTENSIONS } from './import';
 
 declare global {
@@ -59,31 +60,14 @@ export type DropHandlers = {
  * the window may not listen (or outside the desktop shell) dropping does nothing.
  */
 export function listenForDrops(handlers: DropHandlers): () => void {
-  let stopped = false;
-  let unlisten: (() => void) | null = null;
-  try {
-    getCurrentWebview()
-      .onDragDropEvent((event) => {
-        const p = event.payload;
-        if (p.type === 'drop') {
-          handlers.hover(false);
-          handlers.drop(p.paths);
-        } else if (p.type === 'leave') handlers.hover(false);
-        else handlers.hover(true);
-      })
-      .then(
-        (un) => {
-          if (stopped) un();
-          else unlisten = un;
-        },
-        () => {},
-      );
-  } catch {
-    // Not in the desktop shell: there is nothing to drop files on.
-  }
-  return () => {
-    stopped = true;
-    unlisten?.();
-    unlisten = null;
-  };
+  return listening(() =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'drop') {
+        handlers.hover(false);
+        handlers.drop(p.paths);
+      } else if (p.type === 'leave') handlers.hover(false);
+      else handlers.hover(true);
+    }),
+  );
 }

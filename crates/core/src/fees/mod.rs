@@ -11,7 +11,7 @@
 //! - `balance.rs`: a student's dues by term and head, balance and statement.
 
 mod balance;
-mod ledger;
+pub(crate) mod ledger;
 mod money;
 mod payments;
 mod pdf;

@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::{UNKNOWN_DEVICE, Values, constraint, object};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::fees::ledger::{COLUMNS, from_row};
 use crate::fees::{Allocation, EntryKind, PaymentMethod};
 use crate::id::Id;
 use crate::sync::replica::{Replica, Rule};
@@ -18,64 +19,19 @@ use crate::sync::replica::{Replica, Rule};
 /// bank, reverses, reason, allocations, entry_date, created_at, created_by, prev_hash, hash).
 pub(super) struct LedgerEntry;
 
-const COLUMNS: &str = "id, device_id, seq, kind, student_id, term_id, head_id, source_id,
-    amount, due_date, receipt_no, method, reference, bank, reverses, reason, allocations,
-    entry_date, created_at, created_by, prev_hash, hash";
-
 impl Replica for LedgerEntry {
     fn rule(&self) -> Rule {
         Rule::Union
     }
 
     fn load(&self, conn: &Connection, id: Id) -> Result<Option<Map<String, Value>>> {
-        type Raw = (crate::fees::LedgerEntry, String, Option<String>, String);
-        let row: Option<Raw> = conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM ledger_entries WHERE id = ?1"
-            ))?
-            .query_row([id], |r| {
-                Ok((
-                    crate::fees::LedgerEntry {
-                        id: r.get(0)?,
-                        device_id: r.get(1)?,
-                        seq: r.get(2)?,
-                        kind: EntryKind::Charge,
-                        student_id: r.get(4)?,
-                        term_id: r.get(5)?,
-                        head_id: r.get(6)?,
-                        source_id: r.get(7)?,
-                        amount: r.get(8)?,
-                        due_date: r.get(9)?,
-                        receipt_no: r.get(10)?,
-                        method: None,
-                        reference: r.get(12)?,
-                        bank: r.get(13)?,
-                        reverses: r.get(14)?,
-                        reason: r.get(15)?,
-                        allocations: Vec::new(),
-                        entry_date: r.get(17)?,
-                        created_at: r.get(18)?,
-                        created_by: r.get(19)?,
-                        prev_hash: r.get(20)?,
-                        hash: r.get(21)?,
-                    },
-                    r.get(3)?,
-                    r.get(11)?,
-                    r.get(16)?,
-                ))
-            })
-            .optional()?;
-        let Some((mut e, kind, method, allocations)) = row else {
-            return Ok(None);
-        };
-        let bad = |what: String| Error::internal(format!("ledger entry {id}: {what}"));
-        e.kind = EntryKind::parse(&kind).ok_or_else(|| bad(format!("kind {kind:?}")))?;
-        e.method = method
-            .map(|m| PaymentMethod::parse(&m).ok_or_else(|| bad(format!("method {m:?}"))))
-            .transpose()?;
-        e.allocations = serde_json::from_str(&allocations)
-            .map_err(|err| bad(format!("allocations ({err})")))?;
-        Ok(Some(object(&e)?))
+        conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM ledger_entries WHERE id = ?1"
+        ))?
+        .query_row([id], from_row)
+        .optional()?
+        .map(|e| object(&e))
+        .transpose()
     }
 
     fn store(&self, conn: &Connection, id: Id, values: &Map<String, Value>) -> Result<()> {
