@@ -116,7 +116,7 @@ mod tests {
             record_type: "student".into(),
             record_id: "s1".into(),
             op: "insert".into(),
-            payload: serde_json::json!({"given_name": "Asha"}),
+            payload: serde_json::json!({"given_name": "Asha"}).into(),
             hlc: 42,
             created_at: "2026-11-22T10:00:00Z".into(),
             user_id: None,

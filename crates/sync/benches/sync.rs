@@ -208,7 +208,7 @@ fn floor(dir: &std::path::Path, entries: &[rollbook_protocol::Entry]) -> Duratio
                 e.record_type,
                 e.record_id,
                 e.op,
-                e.payload.to_string(),
+                e.payload.get(),
                 e.hlc,
                 e.created_at
             ])

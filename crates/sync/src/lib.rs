@@ -12,7 +12,8 @@ mod http;
 use rollbook_core::sync as core_sync;
 use rollbook_core::{Result, Store};
 use rollbook_protocol::{
-    EnrolCode, EnrolRequest, EnrolResponse, MAX_BATCH, PullResponse, PushRequest, PushResponse,
+    EnrolCode, EnrolRequest, EnrolResponse, Entry, MAX_BATCH, PullResponse, PushRequest,
+    PushResponse,
 };
 
 pub use backoff::Backoff;
@@ -140,21 +141,71 @@ fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
 }
 
 /// Pushes `device`'s waiting entries, a batch at a time, until the server holds them all or
-/// stops acknowledging (a gap it wants resent from where it is).
+/// stops acknowledging (a gap it wants resent from where it is). The next batch is read
+/// while the one before is on its way, and each answer is recorded while the next batch is
+/// on its way, so the cloud's work and this computer's overlap. A resent batch costs
+/// nothing: the cloud answers what it already holds the same.
 fn push_all(store: &Store, client: &Client, device: &str, report: &mut SyncReport) -> Result<()> {
-    loop {
-        let batch = core_sync::outgoing(store, device, MAX_BATCH)?;
-        let Some(first) = batch.first().map(|e| e.seq) else {
-            return Ok(());
-        };
-        let answer: PushResponse = client.post("/push", &PushRequest { entries: batch })?;
-        core_sync::acknowledge(store, device, &answer)?;
-        report.rejected += answer.rejected.len() as i64;
-        if answer.acked_through < first {
-            return Ok(());
+    // No buffer: a batch is handed over only when the one before has been answered.
+    let (to_send, batches) = std::sync::mpsc::sync_channel::<Vec<Entry>>(0);
+    let (answered, answers) = std::sync::mpsc::channel::<(i64, Result<PushResponse>)>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for batch in batches {
+                let first = batch.first().map_or(0, |e| e.seq);
+                let answer = client.post("/push", &PushRequest { entries: batch });
+                let failed = answer.is_err();
+                if answered.send((first, answer)).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut after = None;
+        let mut unanswered = 0;
+        let mut more = true;
+        while more {
+            let batch = core_sync::outgoing_after(store, device, after, MAX_BATCH)?;
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                break;
+            };
+            after = Some(last);
+            if to_send.send(batch).is_err() {
+                break; // The post before failed; its answer says why.
+            }
+            unanswered += 1;
+            // Every batch but the one just handed over has been answered.
+            while unanswered > 1 {
+                let Ok((first, answer)) = answers.recv() else {
+                    break;
+                };
+                unanswered -= 1;
+                more &= record(store, device, first, answer?, report)?;
+            }
         }
-        report.pushed += answer.acked_through - first + 1;
+        drop(to_send);
+        for (first, answer) in answers {
+            record(store, device, first, answer?, report)?;
+        }
+        Ok(())
+    })
+}
+
+/// Records the cloud's answer to a batch starting at `first`. Answers whether the cloud took
+/// the batch (rather than asking for earlier entries first).
+fn record(
+    store: &Store,
+    device: &str,
+    first: i64,
+    answer: PushResponse,
+    report: &mut SyncReport,
+) -> Result<bool> {
+    core_sync::acknowledge(store, device, &answer)?;
+    report.rejected += answer.rejected.len() as i64;
+    if answer.acked_through < first {
+        return Ok(false);
     }
+    report.pushed += answer.acked_through - first + 1;
+    Ok(true)
 }
 
 /// This identity's token; for a restored database whose new identity the cloud does not

@@ -389,12 +389,14 @@ fn a_sync_killed_with_its_process_loses_nothing() {
     );
     assert!(w.a.doctor().unwrap().ok);
 
-    // Killed while the second batch waits to go: it dies with the process.
+    // Killed while the second batch waits to go: it dies with the process. (The first
+    // batch's answer is recorded while the second is on its way; the kill comes once the
+    // second has long been waiting.)
     let gate = Gate::new();
     w.a.proxy.arm("/v1/push", Fault::Delay(Duration::ZERO));
     w.a.proxy
         .arm("/v1/push", Fault::HoldThenDropRequest(gate.clone()));
-    kill_sync_at(&mut w.a, &gate, Duration::ZERO);
+    kill_sync_at(&mut w.a, &gate, Duration::from_millis(500));
     w.a.check_progress(&w.cloud);
     assert_eq!(w.last_seq(&w.a), held + MAX_BATCH as i64);
     assert_eq!(w.a.pending(), pending - MAX_BATCH as i64);

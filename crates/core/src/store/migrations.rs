@@ -37,12 +37,13 @@ fn steps() -> Migrations<'static> {
         M::up(include_str!("../fees/0023_ledger_duplicates.sql")),
         M::up(include_str!("../attendance/0024_mark_history_from_log.sql")),
         M::up(include_str!("../sync/0025_sync_error_code.sql")),
+        M::up(include_str!("0026_outbox_acks.sql")),
     ])
 }
 
 /// The number of steps in [`steps`]: the schema version this build writes. A test keeps
 /// the two in step.
-const STEP_COUNT: usize = 25;
+const STEP_COUNT: usize = 26;
 
 pub(super) fn latest() -> usize {
     STEP_COUNT

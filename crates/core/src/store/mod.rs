@@ -7,7 +7,7 @@ mod device;
 mod doctor;
 pub(crate) mod key;
 mod migrations;
-mod outbox;
+pub(crate) mod outbox;
 mod writer;
 
 use std::path::{Path, PathBuf};

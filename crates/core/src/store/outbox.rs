@@ -107,35 +107,128 @@ pub struct OutboxEntry {
     pub user_name: Option<String>,
 }
 
-pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id, created_at,
-                user_id, user_name
-         FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?1",
+/// One identity's entries the cloud does not hold yet: the outbox's entries with
+/// `after < seq <= upto`. An identity's entries are numbered on from where the one before
+/// it stopped, so each identity's entries are one run of the outbox, and those the cloud
+/// acknowledged are the first of that run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Waiting {
+    pub device_id: String,
+    /// Subtracted from `seq` for the identity's own numbering (the cloud's).
+    pub seq_base: i64,
+    pub after: i64,
+    pub upto: i64,
+}
+
+/// Every identity's waiting run, oldest identity first (the current one last).
+pub(crate) fn waiting(conn: &Connection) -> Result<Vec<Waiting>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT device_id, seq_base, max(seq_base, acked_seq),
+                lead(seq_base, 1, 9223372036854775807) OVER (ORDER BY seq_base, rowid)
+         FROM device_identities ORDER BY seq_base, rowid",
     )?;
-    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-        let payload: String = r.get(5)?;
-        Ok(OutboxEntry {
-            seq: r.get(0)?,
-            entry_id: r.get(1)?,
-            record_type: r.get(2)?,
-            record_id: r.get(3)?,
-            op: r.get(4)?,
-            payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-            hlc: Hlc::from_raw(r.get(6)?),
-            device_id: r.get(7)?,
-            created_at: r.get(8)?,
-            user_id: r.get(9)?,
-            user_name: r.get(10)?,
+    let rows = stmt.query_map([], |r| {
+        Ok(Waiting {
+            device_id: r.get(0)?,
+            seq_base: r.get(1)?,
+            after: r.get(2)?,
+            upto: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(super) fn pending_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM outbox WHERE acked_at IS NULL",
-        [],
-        |r| r.get(0),
-    )?)
+/// How many of `w`'s entries wait.
+pub(crate) fn waiting_count(conn: &Connection, w: &Waiting) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3",
+        )?
+        .query_row(rusqlite::params![w.after, w.upto, w.device_id], |r| {
+            r.get(0)
+        })?)
+}
+
+/// Notes that the cloud holds `device_id`'s entries up to `through` in the outbox's
+/// numbering (never moving the mark back, nor past the identity's last entry).
+pub(crate) fn acknowledge(
+    conn: &Connection,
+    device_id: &str,
+    through: i64,
+    now: &str,
+) -> Result<()> {
+    let Some(w) = waiting(conn)?
+        .into_iter()
+        .find(|w| w.device_id == device_id)
+    else {
+        return Ok(());
+    };
+    let last: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(seq) FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3",
+        )?
+        .query_row(rusqlite::params![w.after, w.upto, w.device_id], |r| {
+            r.get(0)
+        })?;
+    let through = through.min(last.unwrap_or(w.after));
+    if through > w.after {
+        conn.prepare_cached(
+            "UPDATE device_identities SET acked_seq = ?2, acked_at = ?3 WHERE device_id = ?1",
+        )?
+        .execute(rusqlite::params![device_id, through, now])?;
+    }
+    Ok(())
+}
+
+/// Entries not yet acknowledged, oldest first, at most `limit`.
+pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
+    let mut out = Vec::new();
+    for w in waiting(conn)? {
+        let left = limit.saturating_sub(out.len());
+        if left == 0 {
+            break;
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id,
+                    created_at, user_id, user_name
+             FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3 ORDER BY seq LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![
+                w.after,
+                w.upto,
+                w.device_id,
+                i64::try_from(left).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                let payload: String = r.get(5)?;
+                Ok(OutboxEntry {
+                    seq: r.get(0)?,
+                    entry_id: r.get(1)?,
+                    record_type: r.get(2)?,
+                    record_id: r.get(3)?,
+                    op: r.get(4)?,
+                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    hlc: Hlc::from_raw(r.get(6)?),
+                    device_id: r.get(7)?,
+                    created_at: r.get(8)?,
+                    user_id: r.get(9)?,
+                    user_name: r.get(10)?,
+                })
+            },
+        )?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    Ok(out)
+}
+
+/// How many entries wait, every identity's together.
+pub(crate) fn pending_count(conn: &Connection) -> Result<i64> {
+    let mut n = 0;
+    for w in waiting(conn)? {
+        n += waiting_count(conn, &w)?;
+    }
+    Ok(n)
 }

@@ -203,3 +203,83 @@ fn a_schema_whose_constraint_text_differs_is_left_as_it_was() {
         .unwrap();
     assert_eq!(cols, 0, "the step's first half rolled back too");
 }
+
+/// A database from before step 0026, restored once: its first identity made entries 1 to 3
+/// (the cloud acknowledged 1 and 2 as it used to, by stamping them), the second 4 and 5.
+#[test]
+fn acknowledgements_stamped_before_step_26_become_each_identitys_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        key::apply(&conn, &test_key()).unwrap();
+        configure(&conn).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        migrations::migrate_to(&mut conn, 25);
+        let (a, b) = (
+            "0190a000-0000-7000-8000-00000000000a",
+            "0190a000-0000-7000-8000-00000000000b",
+        );
+        let now = "2026-11-01T09:00:00Z";
+        conn.execute_batch(&format!(
+            "INSERT INTO device (singleton, device_id, created_at, last_seq, last_hlc)
+                 VALUES (1, '{b}', '{now}', 5, 5);
+             INSERT INTO device_identities (device_id, seq_base, began_at)
+                 VALUES ('{a}', 0, '{now}'), ('{b}', 3, '{now}');
+             INSERT INTO outbox (seq, entry_id, record_type, record_id, op, payload, hlc,
+                                 device_id, created_at, acked_at)
+                 VALUES (1, 'e1', 'class', 'c1', 'insert', '{{}}', 1, '{a}', '{now}', '{now}'),
+                        (2, 'e2', 'class', 'c2', 'insert', '{{}}', 2, '{a}', '{now}', '{now}'),
+                        (3, 'e3', 'class', 'c3', 'insert', '{{}}', 3, '{a}', '{now}', NULL),
+                        (4, 'e4', 'class', 'c4', 'insert', '{{}}', 4, '{b}', '{now}', NULL),
+                        (5, 'e5', 'class', 'c5', 'insert', '{{}}', 5, '{b}', '{now}', NULL);"
+        ))
+        .unwrap();
+    }
+    let store = Store::open_with_key(dir.path(), test_key()).unwrap();
+    let (a, b) = (
+        "0190a000-0000-7000-8000-00000000000a",
+        "0190a000-0000-7000-8000-00000000000b",
+    );
+    assert_eq!(crate::sync::status(&store).unwrap().pending, 3);
+    assert_eq!(
+        crate::sync::pending_identities(&store).unwrap(),
+        vec![a.to_owned(), b.to_owned()]
+    );
+    let seqs = |device: &str| -> Vec<i64> {
+        crate::sync::outgoing(&store, device, 10)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect()
+    };
+    // Each identity's entries in its own numbering.
+    assert_eq!(seqs(a), vec![3]);
+    assert_eq!(seqs(b), vec![1, 2]);
+
+    // The cloud acknowledges the first identity's last entry: only the second's wait. An
+    // acknowledgement past what was made, or behind the mark, moves nothing too far.
+    let ack = |device: &str, through: i64| {
+        crate::sync::acknowledge(
+            &store,
+            device,
+            &rollbook_protocol::PushResponse {
+                acked_through: through,
+                rejected: vec![],
+            },
+        )
+        .unwrap();
+    };
+    ack(a, 3);
+    assert_eq!(seqs(a), Vec::<i64>::new());
+    ack(b, 1);
+    ack(b, 0);
+    assert_eq!(seqs(b), vec![2]);
+    ack(b, 99);
+    assert_eq!(crate::sync::status(&store).unwrap().pending, 0);
+    assert!(crate::sync::pending_identities(&store).unwrap().is_empty());
+
+    // Entries stamped before keep their stamp; no entry can be changed any more.
+    let err = refusal(&store, "UPDATE outbox SET acked_at = NULL WHERE seq = 1");
+    assert!(err.contains("cannot be edited"), "{err}");
+}

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::records::replica;
 use super::replica::Rule;
@@ -35,9 +35,40 @@ pub fn apply_pulled(store: &Store, page: &PullResponse) -> Result<usize> {
 /// Applies consecutive `pages` in one transaction, and moves the cursor past the last: what
 /// a bootstrap does with the pages that arrived while it applied the one before (fewer,
 /// larger commits write each index page fewer times).
+///
+/// Nearly always every entry applies, so the pages are first applied whole, with no
+/// savepoint (a savepoint copies each page it first changes). If any entry fails, that
+/// transaction is rolled back and the pages are applied again in batches under savepoints,
+/// each failing batch entry by entry, so that only the bad entries are parked.
 pub fn apply_pages(store: &Store, pages: &[PullResponse]) -> Result<usize> {
+    let mut an_entry_failed = false;
+    let whole = apply_in(store, pages, |conn, todo| {
+        for pulled in todo {
+            let e = &pulled.entry;
+            if let Err(why) =
+                apply_one(conn, e).and_then(|()| record_applied(conn, e, pulled.cursor))
+            {
+                an_entry_failed = true;
+                return Err(why);
+            }
+        }
+        Ok(todo.to_vec())
+    });
+    match whole {
+        Err(_) if an_entry_failed => apply_in(store, pages, apply_or_park_batches),
+        outcome => outcome,
+    }
+}
+
+/// The pages' entries that are not this device's own and not yet applied here, applied by
+/// `apply` (which answers those it applied) in one transaction with the cursor moved past
+/// the pages and this device's clock past theirs. Answers how many were applied.
+fn apply_in<'p>(
+    store: &Store,
+    pages: &'p [PullResponse],
+    apply: impl FnOnce(&Connection, &[&'p Pulled]) -> Result<Vec<&'p Pulled>>,
+) -> Result<usize> {
     let own = store.device_id().to_string();
-    let entries = || pages.iter().flat_map(|p| &p.entries);
     let size: usize = pages.iter().map(|p| p.entries.len()).sum();
     let next_cursor = pages.iter().map(|p| p.next_cursor).max().unwrap_or(0);
     store.write(|w| {
@@ -51,14 +82,9 @@ pub fn apply_pages(store: &Store, pages: &[PullResponse]) -> Result<usize> {
         };
         conn.pragma_update(None, "cache_size", -cache)?;
         let former = former_identities(conn, &own)?;
-        let mut applied = 0;
-        let mut last_hlc: Hlc =
-            conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
-                Ok(Hlc::from_raw(r.get(0)?))
-            })?;
         let mut todo: Vec<&Pulled> = Vec::with_capacity(size);
         let mut seen: HashSet<&str> = HashSet::with_capacity(size);
-        for pulled in entries() {
+        for pulled in pages.iter().flat_map(|p| &p.entries) {
             let e = &pulled.entry;
             if e.device_id == own
                 || !seen.insert(&e.entry_id)
@@ -69,31 +95,13 @@ pub fn apply_pages(store: &Store, pages: &[PullResponse]) -> Result<usize> {
             }
             todo.push(pulled);
         }
-        for batch in todo.chunks(BATCH) {
-            conn.prepare_cached("SAVEPOINT sync_batch")?.execute([])?;
-            let mut whole = true;
-            for pulled in batch {
-                let e = &pulled.entry;
-                if apply_one(conn, e)
-                    .and_then(|()| record_applied(conn, e, pulled.cursor))
-                    .is_err()
-                {
-                    whole = false;
-                    break;
-                }
-            }
-            if !whole {
-                conn.prepare_cached("ROLLBACK TO sync_batch")?.execute([])?;
-            }
-            conn.prepare_cached("RELEASE sync_batch")?.execute([])?;
-            for pulled in batch {
-                let done = whole || apply_or_park(conn, pulled)?;
-                if done {
-                    let hlc = Hlc::from_raw(pulled.entry.hlc);
-                    last_hlc = Hlc::receive(last_hlc, hlc, wall_millis());
-                    applied += 1;
-                }
-            }
+        let applied = apply(conn, &todo)?;
+        let mut last_hlc: Hlc =
+            conn.query_row("SELECT last_hlc FROM device WHERE singleton = 1", [], |r| {
+                Ok(Hlc::from_raw(r.get(0)?))
+            })?;
+        for pulled in &applied {
+            last_hlc = Hlc::receive(last_hlc, Hlc::from_raw(pulled.entry.hlc), wall_millis());
         }
         conn.execute(
             "UPDATE device SET last_hlc = max(last_hlc, ?1) WHERE singleton = 1",
@@ -103,8 +111,38 @@ pub fn apply_pages(store: &Store, pages: &[PullResponse]) -> Result<usize> {
             "UPDATE sync_state SET cursor = max(cursor, ?1)",
             [next_cursor],
         )?;
-        Ok(applied)
+        Ok(applied.len())
     })
+}
+
+/// Applies `todo` in batches, each under a savepoint; a batch that fails is rolled back and
+/// applied entry by entry, parking the entries that cannot be applied. Answers those applied.
+fn apply_or_park_batches<'p>(conn: &Connection, todo: &[&'p Pulled]) -> Result<Vec<&'p Pulled>> {
+    let mut applied = Vec::with_capacity(todo.len());
+    for batch in todo.chunks(BATCH) {
+        conn.prepare_cached("SAVEPOINT sync_batch")?.execute([])?;
+        let mut whole = true;
+        for pulled in batch {
+            let e = &pulled.entry;
+            if apply_one(conn, e)
+                .and_then(|()| record_applied(conn, e, pulled.cursor))
+                .is_err()
+            {
+                whole = false;
+                break;
+            }
+        }
+        if !whole {
+            conn.prepare_cached("ROLLBACK TO sync_batch")?.execute([])?;
+        }
+        conn.prepare_cached("RELEASE sync_batch")?.execute([])?;
+        for pulled in batch {
+            if whole || apply_or_park(conn, pulled)? {
+                applied.push(*pulled);
+            }
+        }
+    }
+    Ok(applied)
 }
 
 /// Applies one entry under its own savepoint, or parks it whole with why it could not be
@@ -206,7 +244,7 @@ fn record_applied(conn: &Connection, e: &Entry, cursor: i64) -> Result<()> {
         e.record_type,
         e.record_id,
         e.op,
-        serde_json::to_string(&e.payload)?,
+        e.payload.get(),
         e.hlc,
         e.created_at,
         e.user_id,
@@ -249,10 +287,7 @@ fn apply_one(conn: &Connection, e: &Entry) -> Result<()> {
         ));
     };
     let id = e.record_id.parse::<Id>()?;
-    let mut incoming = match &e.payload {
-        Value::Object(m) => m.clone(),
-        _ => Map::new(),
-    };
+    let mut incoming = e.payload.fields().unwrap_or_default();
     match replica.rule() {
         Rule::Union => {
             // Append-only records keep the device they were made on.

@@ -16,12 +16,12 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 pub use apply::{apply_pages, apply_pulled, retry_parked};
-use rollbook_protocol::{Entry, PushResponse};
+use rollbook_protocol::{Entry, Payload, PushResponse};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::id::Id;
 use crate::secrets;
-use crate::store::Store;
+use crate::store::{Store, outbox};
 use crate::time::now_utc;
 use crate::users::Permission;
 
@@ -223,7 +223,8 @@ pub fn token_for(store: &Store, device_id: &str) -> Result<Option<String>> {
 /// Every identity this database has had, oldest first (the last is the current one).
 fn identities(store: &Store) -> Result<Vec<String>> {
     store.read(|c| {
-        let mut stmt = c.prepare("SELECT device_id FROM device_identities ORDER BY seq_base")?;
+        let mut stmt =
+            c.prepare("SELECT device_id FROM device_identities ORDER BY seq_base, rowid")?;
         let ids = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -266,42 +267,63 @@ pub fn save_identity_token(
 /// this database's own, and before it, if it was restored from a backup, those it had before.
 pub fn pending_identities(store: &Store) -> Result<Vec<String>> {
     store.read(|c| {
-        let mut stmt = c.prepare_cached(
-            "SELECT device_id FROM outbox WHERE acked_at IS NULL
-             GROUP BY device_id ORDER BY min(seq)",
-        )?;
-        let ids = stmt.query_map([], |r| r.get(0))?;
-        Ok(ids.collect::<rusqlite::Result<_>>()?)
+        let mut ids = Vec::new();
+        for w in outbox::waiting(c)? {
+            if outbox::waiting_count(c, &w)? > 0 {
+                ids.push(w.device_id);
+            }
+        }
+        Ok(ids)
     })
 }
 
 /// `device_id`'s entries not yet acknowledged by the server, oldest first, at most `limit`,
 /// as the protocol carries them: numbered in that identity's own sequence.
 pub fn outgoing(store: &Store, device_id: &str, limit: usize) -> Result<Vec<Entry>> {
+    outgoing_after(store, device_id, None, limit)
+}
+
+/// Like [`outgoing`], but only entries after `after` (in the identity's own numbering): the
+/// next batch while the one before is still on its way.
+pub fn outgoing_after(
+    store: &Store,
+    device_id: &str,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<Vec<Entry>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     store.read(|c| {
+        let Some(w) = outbox::waiting(c)?
+            .into_iter()
+            .find(|w| w.device_id == device_id)
+        else {
+            return Ok(Vec::new());
+        };
+        let from = after.map_or(w.after, |a| w.after.max(a.saturating_add(w.seq_base)));
         let mut stmt = c.prepare_cached(
-            "SELECT o.seq - coalesce(i.seq_base, 0), o.entry_id, o.record_type, o.record_id,
-                    o.op, o.payload, o.hlc, o.device_id, o.created_at, o.user_id, o.user_name
-             FROM outbox o LEFT JOIN device_identities i ON i.device_id = o.device_id
-             WHERE o.acked_at IS NULL AND o.device_id = ?1 ORDER BY o.seq LIMIT ?2",
+            "SELECT seq - ?4, entry_id, record_type, record_id, op, payload, hlc, device_id,
+                    created_at, user_id, user_name
+             FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3 ORDER BY seq LIMIT ?5",
         )?;
-        let rows = stmt.query_map(rusqlite::params![device_id, limit], |r| {
-            let payload: String = r.get(5)?;
-            Ok(Entry {
-                seq: r.get(0)?,
-                entry_id: r.get(1)?,
-                record_type: r.get(2)?,
-                record_id: r.get(3)?,
-                op: r.get(4)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                hlc: r.get(6)?,
-                device_id: r.get(7)?,
-                created_at: r.get(8)?,
-                user_id: r.get(9)?,
-                user_name: r.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            rusqlite::params![from, w.upto, w.device_id, w.seq_base, limit],
+            |r| {
+                let payload: String = r.get(5)?;
+                Ok(Entry {
+                    seq: r.get(0)?,
+                    entry_id: r.get(1)?,
+                    record_type: r.get(2)?,
+                    record_id: r.get(3)?,
+                    op: r.get(4)?,
+                    payload: Payload::from_json(payload).unwrap_or_else(|_| Payload::null()),
+                    hlc: r.get(6)?,
+                    device_id: r.get(7)?,
+                    created_at: r.get(8)?,
+                    user_id: r.get(9)?,
+                    user_name: r.get(10)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     })
 }
@@ -311,18 +333,27 @@ pub fn outgoing(store: &Store, device_id: &str, limit: usize) -> Result<Vec<Entr
 /// for an administrator to see.
 pub fn acknowledge(store: &Store, device_id: &str, answer: &PushResponse) -> Result<()> {
     store.write(|w| {
-        w.conn().execute(
-            "UPDATE outbox SET acked_at = ?3
-             WHERE device_id = ?1 AND acked_at IS NULL
-               AND seq <= ?2 + coalesce((SELECT seq_base FROM device_identities
-                                         WHERE device_id = ?1), 0)",
-            rusqlite::params![device_id, answer.acked_through, now_utc()],
+        let conn = w.conn();
+        let base: i64 = conn
+            .query_row(
+                "SELECT seq_base FROM device_identities WHERE device_id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let now = now_utc();
+        outbox::acknowledge(
+            conn,
+            device_id,
+            answer.acked_through.saturating_add(base),
+            &now,
         )?;
         for r in &answer.rejected {
-            w.conn().execute(
+            conn.execute(
                 "INSERT INTO sync_rejections (entry_id, seq, code, reason, rejected_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (entry_id) DO NOTHING",
-                rusqlite::params![r.entry_id, r.seq, r.code, r.reason, now_utc()],
+                rusqlite::params![r.entry_id, r.seq, r.code, r.reason, now],
             )?;
         }
         Ok(())
@@ -371,11 +402,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let pending: i64 = c.query_row(
-            "SELECT count(*) FROM outbox WHERE acked_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        let pending = outbox::pending_count(c)?;
         let mut stmt = c.prepare(
             "SELECT r.entry_id, r.seq, coalesce(o.record_type, ''), coalesce(o.record_id, ''),
                     r.code, r.reason, r.rejected_at

@@ -167,7 +167,7 @@ mod tests {
             record_type: "student".into(),
             record_id: "s1".into(),
             op: "insert".into(),
-            payload: serde_json::json!({ "pad": "x".repeat(padding) }),
+            payload: serde_json::json!({ "pad": "x".repeat(padding) }).into(),
             hlc: 1,
             created_at: "2026-11-22T10:00:00Z".into(),
             user_id: None,

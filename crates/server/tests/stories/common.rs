@@ -259,7 +259,7 @@ pub fn entry(device_id: &str, seq: i64) -> Entry {
         record_type: "student".into(),
         record_id: format!("{device_id}-s{seq}"),
         op: "insert".into(),
-        payload: json!({"given_name": "Asha", "n": seq}),
+        payload: json!({"given_name": "Asha", "n": seq}).into(),
         hlc: 1000 + seq,
         created_at: "2026-11-22T10:00:00Z".into(),
         user_id: Some("u1".into()),

@@ -134,7 +134,7 @@ async fn an_invalid_entry_is_rejected_with_its_reason_and_those_behind_it_stored
             ..entry("d1", 2)
         };
         let bad_payload = Entry {
-            payload: serde_json::json!([1, 2]),
+            payload: serde_json::json!([1, 2]).into(),
             ..entry("d1", 4)
         };
         let batch = vec![

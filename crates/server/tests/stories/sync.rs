@@ -157,7 +157,7 @@ async fn a_page_of_large_entries_stays_within_the_body_limit() {
         let big: Vec<_> = (1..=20)
             .map(|seq| rollbook_protocol::Entry {
                 record_type: "student_photo".into(),
-                payload: serde_json::json!({ "jpeg": photo }),
+                payload: serde_json::json!({ "jpeg": photo }).into(),
                 ..entry("d1", seq)
             })
             .collect();

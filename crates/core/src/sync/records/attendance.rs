@@ -215,27 +215,44 @@ impl Replica for Mark {
         let Some(kind) = kind else {
             return Err(v.bad("code", &format!("{code:?} is not an attendance code here")));
         };
-        let late: Option<u32> = v.opt("late_minutes")?;
-        let late = late.filter(|_| kind == CodeKind::Late.as_str());
+        // Only a late code keeps minutes (and only then are they looked for in the history).
+        let late: Option<u32> = if kind == CodeKind::Late.as_str() {
+            v.opt("late_minutes")?
+        } else {
+            None
+        };
         let reason: String = v.or("reason", String::new())?;
         let source: String = v.or("source", "roll".to_owned())?;
         let marked_at: String = v.or("marked_at", now_utc())?;
         let marked_by: String = v.or("marked_by", String::new())?;
         let device_id: Id = v.req("device_id")?;
 
-        conn.prepare_cached(
-            "INSERT INTO attendance_marks (id, student_id, date, session, code, late_minutes,
-                                           reason, source, marked_at, marked_by, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (id) DO UPDATE SET code = excluded.code,
-                 late_minutes = excluded.late_minutes, reason = excluded.reason,
-                 source = excluded.source, marked_at = excluded.marked_at,
-                 marked_by = excluded.marked_by, device_id = excluded.device_id",
-        )?
-        .execute(rusqlite::params![
-            id, student_id, date, session, code, late, reason, source, marked_at, marked_by,
-            device_id
-        ])?;
+        // An update, and an insert when there was nothing to update, rather than one
+        // upsert: an upsert may change a row after inserting, so SQLite copies every page it
+        // touches aside first (a statement journal); a plain insert needs no such copy, and
+        // a mark arriving from another device is nearly always new here.
+        let updated = conn
+            .prepare_cached(
+                "UPDATE attendance_marks SET code = ?5, late_minutes = ?6, reason = ?7,
+                     source = ?8, marked_at = ?9, marked_by = ?10, device_id = ?11
+                 WHERE id = ?1 AND student_id = ?2 AND date = ?3 AND session = ?4",
+            )?
+            .execute(rusqlite::params![
+                id, student_id, date, session, code, late, reason, source, marked_at, marked_by,
+                device_id
+            ])?;
+        if updated == 0 {
+            conn.prepare_cached(
+                "INSERT INTO attendance_marks (id, student_id, date, session, code,
+                                               late_minutes, reason, source, marked_at,
+                                               marked_by, device_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(rusqlite::params![
+                id, student_id, date, session, code, late, reason, source, marked_at, marked_by,
+                device_id
+            ])?;
+        }
         Ok(())
     }
 

@@ -130,33 +130,33 @@ impl<'a> Values<'a> {
         }
     }
 
-    fn raw(&self, key: &str) -> Result<Option<Value>> {
+    /// Reads the field's value (or, when the values lack it, its last known one) with
+    /// `read`, without copying it.
+    fn with_raw<T>(&self, key: &str, read: impl FnOnce(Option<&Value>) -> T) -> Result<T> {
         if let Some(v) = self.map.get(key) {
-            return Ok(Some(v.clone()));
+            return Ok(read(Some(v)));
         }
         if self.history.borrow().is_none() {
             let folded = history(self.conn, self.kind, self.id)?;
             *self.history.borrow_mut() = Some(folded);
         }
-        Ok(self
-            .history
-            .borrow()
-            .as_ref()
-            .and_then(|h| h.get(key).cloned()))
+        Ok(read(
+            self.history.borrow().as_ref().and_then(|h| h.get(key)),
+        ))
     }
 
     /// The field's value; `None` when absent or null.
     pub(super) fn opt<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        match self.raw(key)? {
+        self.with_raw(key, |raw| match raw {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| {
+            Some(v) => T::deserialize(v).map(Some).map_err(|e| {
                 let mut shown = v.to_string();
                 if shown.chars().count() > 60 {
                     shown = shown.chars().take(60).chain("…".chars()).collect();
                 }
                 self.bad(key, &format!("{shown} ({e})"))
             }),
-        }
+        })?
     }
 
     /// The field's value, which the record cannot do without.
@@ -293,7 +293,8 @@ pub(super) fn constraint(e: rusqlite::Error, kind: &str, id: Id) -> Error {
             Error::new(
                 ErrorCode::Conflict,
                 format!(
-                    "A {kind} from another device ({id}) refers to a record this computer does                      not have: {}",
+                    "A {kind} from another device ({id}) refers to a record this computer does \
+                     not have: {}",
                     msg.as_deref().unwrap_or("a foreign key failed")
                 ),
             )
