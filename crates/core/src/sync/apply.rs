@@ -21,6 +21,12 @@ use rollbook_protocol::{Entry, PullResponse, Pulled};
 /// The page cache while several pages are applied at once, in KiB.
 const BULK_CACHE_KIB: i64 = 128 * 1024;
 
+/// SQLite's default: the log is copied into the database once it holds this many pages.
+const CHECKPOINT_PAGES: i64 = 1000;
+
+/// The same while several pages are applied at once (some 32 MB of log).
+const BULK_CHECKPOINT_PAGES: i64 = 8192;
+
 /// Entries applied under one savepoint. A savepoint copies each page it first changes, so
 /// one per entry would copy the same pages over and over; a failure in a batch (rare) rolls
 /// the batch back and applies it again entry by entry.
@@ -75,12 +81,15 @@ fn apply_in<'p>(
         let conn = w.conn();
         // Several pages at once is a catch-up (a bootstrap): a larger page cache keeps the
         // indexes it writes all over in memory. One page is the usual sync: back to normal.
-        let cache = if pages.len() > 1 {
-            BULK_CACHE_KIB
+        // Likewise the write-ahead log is copied into the database less often, so an index
+        // page changed by every commit is copied once for several.
+        let (cache, checkpoint) = if pages.len() > 1 {
+            (BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES)
         } else {
-            crate::store::CACHE_KIB
+            (crate::store::CACHE_KIB, CHECKPOINT_PAGES)
         };
         conn.pragma_update(None, "cache_size", -cache)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
         let former = former_identities(conn, &own)?;
         let mut todo: Vec<&Pulled> = Vec::with_capacity(size);
         let mut seen: HashSet<&str> = HashSet::with_capacity(size);
