@@ -12,12 +12,7 @@ use crate::testing::test_key;
 /// no gender), a guardian linked to one, their outbox entries and an import with its items.
 fn store_at_schema_20() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    key::apply(&conn, &test_key()).unwrap();
-    configure(&conn).unwrap();
-    conn.pragma_update(None, "application_id", APPLICATION_ID)
-        .unwrap();
-    migrations::migrate_to(&mut conn, 20);
+    let conn = database_at(&dir, 20);
     let now = "2026-11-01T09:00:00Z";
     let ids = |n: u8| format!("0190a000-0000-7000-8000-0000000000{n:02}");
     let device = ids(10);
@@ -55,6 +50,17 @@ fn store_at_schema_20() -> TempDir {
     ))
     .unwrap();
     dir
+}
+
+/// A new Rollbook database in `dir`, with the schema as step `version` left it.
+fn database_at(dir: &TempDir, version: usize) -> Connection {
+    let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    key::apply(&conn, &test_key()).unwrap();
+    configure(&conn).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    migrations::migrate_to(&mut conn, version);
+    conn
 }
 
 fn refusal(store: &Store, sql: &str) -> String {
@@ -210,12 +216,7 @@ fn a_schema_whose_constraint_text_differs_is_left_as_it_was() {
 fn acknowledgements_stamped_before_step_26_become_each_identitys_mark() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-        key::apply(&conn, &test_key()).unwrap();
-        configure(&conn).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
-        migrations::migrate_to(&mut conn, 25);
+        let conn = database_at(&dir, 25);
         let (a, b) = (
             "0190a000-0000-7000-8000-00000000000a",
             "0190a000-0000-7000-8000-00000000000b",
