@@ -259,12 +259,16 @@ fn plan_row(
         ))),
         _ => {}
     }
+    let merged;
     let input = match &old {
-        Some(d) => merge(d, &draft),
-        None => draft.input.clone(),
+        Some(d) => {
+            merged = merge(d, &draft);
+            &merged
+        }
+        None => &draft.input,
     };
     let id = old.as_ref().map(|d| d.student.id).unwrap_or_default();
-    let checked = match students::check(&input, id, &school.phone_country, crate::time::today()) {
+    let checked = match students::check(input, id, &school.phone_country, crate::time::today()) {
         Ok(ch) => Some(ch),
         Err(e) => {
             for d in e.details.iter() {
@@ -430,7 +434,7 @@ fn digits(t: &str) -> String {
 }
 
 fn problem_at(draft: &Draft, field: &str, message: String) -> CellProblem {
-    let col = draft.sources.get(field).copied();
+    let col = draft.source(field);
     CellProblem {
         row: draft.row,
         column: col.map(header::column_letter),

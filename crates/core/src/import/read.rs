@@ -421,8 +421,15 @@ fn place(sheet: &mut Sheet, row: u32, col: u32, value: Cell) {
     if sheet.rows.len() <= row {
         sheet.rows.resize_with(row + 1, Vec::new);
     }
+    // A new row is most likely as wide as the one above it: room for that at once, rather
+    // than growing it cell by cell.
+    let width = match row.checked_sub(1) {
+        Some(above) if sheet.rows[row].is_empty() => sheet.rows[above].len(),
+        _ => 0,
+    };
     let cells = &mut sheet.rows[row];
     if cells.len() <= col {
+        cells.reserve(width.max(col + 1) - cells.len());
         cells.resize(col + 1, Cell::Empty);
     }
     cells[col] = value;

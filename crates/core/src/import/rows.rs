@@ -39,9 +39,64 @@ pub(crate) struct Draft {
     pub(crate) class: Option<ClassRef>,
     /// The fields the row gave a value for (an update changes only these).
     pub(crate) given: Vec<&'static str>,
-    /// Which column each input field came from (`dob`, `guardians[1].phone`, ...).
-    pub(crate) sources: HashMap<String, u32>,
+    /// Which column each input field came from (`dob`, `guardians[1].phone`, ...): see
+    /// [`Draft::source`].
+    sources: Vec<(Source, u32)>,
     pub(crate) problems: Vec<CellProblem>,
+}
+
+/// An input field a column fed: `dob`, or `phone` of the guardian at an index (named
+/// `guardians[1].phone`). Kept as parts, not as a formatted name: a row's sources are only
+/// looked up when the row has a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Student(&'static str),
+    Guardian(usize, &'static str),
+}
+
+impl Source {
+    fn is(self, field: &str) -> bool {
+        match self {
+            Source::Student(name) => field == name,
+            Source::Guardian(n, name) => field
+                .strip_prefix("guardians[")
+                .and_then(|rest| rest.split_once("]."))
+                .is_some_and(|(i, rest)| rest == name && i == n.to_string()),
+        }
+    }
+}
+
+impl Draft {
+    /// The column the input field `field` (`dob`, `guardians[1].phone`, ...) came from.
+    pub(crate) fn source(&self, field: &str) -> Option<u32> {
+        self.sources
+            .iter()
+            .find(|(s, _)| s.is(field))
+            .map(|(_, col)| *col)
+    }
+}
+
+/// Which column holds each field, and its header.
+struct Columns([Option<(u32, String)>; Field::ALL.len()]);
+
+impl Columns {
+    fn new(columns: &[ColumnMapping]) -> Columns {
+        let mut by_field = Columns(std::array::from_fn(|_| None));
+        for c in columns {
+            if let Some(f) = c.field {
+                by_field.0[f as usize] = Some((c.column, c.header.clone()));
+            }
+        }
+        by_field
+    }
+
+    fn get(&self, f: Field) -> Option<&(u32, String)> {
+        self.0[f as usize].as_ref()
+    }
+
+    fn has(&self, f: Field) -> bool {
+        self.0[f as usize].is_some()
+    }
 }
 
 /// What `read_rows` needs to know about the school and its classes.
@@ -70,15 +125,12 @@ pub(crate) fn read_rows(
     cx: &Context<'_>,
     notes: &mut Vec<String>,
 ) -> Vec<Draft> {
-    let mut by_field: HashMap<Field, (u32, String)> = columns
-        .iter()
-        .filter_map(|c| c.field.map(|f| (f, (c.column, c.header.clone()))))
-        .collect();
+    let mut by_field = Columns::new(columns);
     // A roll number is the admission number when the file has no better column.
-    if !by_field.contains_key(&Field::AdmissionNo)
-        && let Some(roll) = by_field.remove(&Field::RollNo)
+    if !by_field.has(Field::AdmissionNo)
+        && let Some(roll) = by_field.0[Field::RollNo as usize].take()
     {
-        by_field.insert(Field::AdmissionNo, roll);
+        by_field.0[Field::AdmissionNo as usize] = Some(roll);
     }
     let mut drafts = Vec::new();
     for (i, row) in sheet.rows.iter().enumerate().skip(header_row + 1) {
@@ -88,7 +140,7 @@ pub(crate) fn read_rows(
         let rownum = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let get = |f: Field| {
             by_field
-                .get(&f)
+                .get(f)
                 .map(|(c, _)| sheet.cell(i, *c as usize))
                 .filter(|c| !c.is_empty())
         };
@@ -120,15 +172,15 @@ fn is_totals_row(row: &[Cell]) -> bool {
 
 struct RowReader<'a> {
     row: u32,
-    by_field: &'a HashMap<Field, (u32, String)>,
+    by_field: &'a Columns,
     problems: Vec<CellProblem>,
-    sources: HashMap<String, u32>,
+    sources: Vec<(Source, u32)>,
     given: Vec<&'static str>,
 }
 
 impl RowReader<'_> {
     fn problem(&mut self, field: Field, message: String) {
-        let (col, header) = self.by_field.get(&field).cloned().unzip();
+        let (col, header) = self.by_field.get(field).cloned().unzip();
         self.problems.push(CellProblem {
             row: self.row,
             column: col.map(column_letter),
@@ -137,9 +189,14 @@ impl RowReader<'_> {
         });
     }
 
-    fn source(&mut self, input_field: impl Into<String>, field: Field) {
-        if let Some((col, _)) = self.by_field.get(&field) {
-            self.sources.insert(input_field.into(), *col);
+    /// Notes that `input_field` comes from `field`'s column (a later note for the same input
+    /// field replaces an earlier one).
+    fn source(&mut self, input_field: Source, field: Field) {
+        if let Some((col, _)) = self.by_field.get(field) {
+            match self.sources.iter_mut().find(|(s, _)| *s == input_field) {
+                Some((_, c)) => *c = *col,
+                None => self.sources.push((input_field, *col)),
+            }
         }
     }
 }
@@ -147,22 +204,22 @@ impl RowReader<'_> {
 fn read_row<'c>(
     row: u32,
     get: &dyn Fn(Field) -> Option<&'c Cell>,
-    by_field: &HashMap<Field, (u32, String)>,
+    by_field: &Columns,
     cx: &Context<'_>,
 ) -> Draft {
     let mut r = RowReader {
         row,
         by_field,
         problems: Vec::new(),
-        sources: HashMap::new(),
-        given: Vec::new(),
+        sources: Vec::with_capacity(16),
+        given: Vec::with_capacity(8),
     };
     let text = |f: Field| get(f).map(Cell::text).unwrap_or_default();
     let mut input = StudentInput {
         admission_no: text(Field::AdmissionNo),
         ..Default::default()
     };
-    r.source("admission_no", Field::AdmissionNo);
+    r.source(Source::Student("admission_no"), Field::AdmissionNo);
     if input.admission_no.is_empty() {
         r.problem(Field::AdmissionNo, "The admission number is missing".into());
     }
@@ -175,14 +232,14 @@ fn read_row<'c>(
         if family.is_empty() {
             family = f;
         }
-        r.source("given_name", Field::FullName);
-        r.source("family_name", Field::FullName);
+        r.source(Source::Student("given_name"), Field::FullName);
+        r.source(Source::Student("family_name"), Field::FullName);
     } else {
-        r.source("given_name", Field::GivenName);
-        r.source("family_name", Field::FamilyName);
+        r.source(Source::Student("given_name"), Field::GivenName);
+        r.source(Source::Student("family_name"), Field::FamilyName);
     }
     if given.is_empty() {
-        let field = if by_field.contains_key(&Field::GivenName) {
+        let field = if by_field.has(Field::GivenName) {
             Field::GivenName
         } else {
             Field::FullName
@@ -201,7 +258,7 @@ fn read_row<'c>(
         (Field::Dob, "dob"),
         (Field::AdmissionDate, "admission_date"),
     ] {
-        r.source(name, field);
+        r.source(Source::Student(name), field);
         if let Some(cell) = get(field) {
             match values::date(cell, cx.school.date_order, cx.today) {
                 Ok(d) => {
@@ -217,7 +274,7 @@ fn read_row<'c>(
         }
     }
     if let Some(cell) = get(Field::Gender) {
-        r.source("gender", Field::Gender);
+        r.source(Source::Student("gender"), Field::Gender);
         match cell.text().parse::<Gender>() {
             Ok(g) => {
                 input.gender = Some(g);
@@ -233,7 +290,7 @@ fn read_row<'c>(
         }
     }
     if let Some(cell) = get(Field::Status) {
-        r.source("status", Field::Status);
+        r.source(Source::Student("status"), Field::Status);
         match cell.text().parse::<StudentStatus>() {
             Ok(s) => {
                 input.status = s;
@@ -297,7 +354,7 @@ fn read_class(
         }
         _ => return None,
     };
-    r.source("class_id", field);
+    r.source(Source::Student("class_id"), field);
     if grade.is_empty() {
         r.problem(field, format!("\"{written}\" is not a class"));
         return None;
@@ -487,14 +544,60 @@ fn read_guardians(
         }
         let n = out.len();
         for (name, f) in ["name", "phone", "alt_phone", "email", "whatsapp_consent"]
-            .iter()
+            .into_iter()
             .zip(g.fields)
         {
             if let Some(f) = f {
-                r.source(format!("guardians[{n}].{name}"), f);
+                r.source(Source::Guardian(n, name), f);
             }
         }
         out.push(g.input);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_its_own_column_slot() {
+        for (i, f) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(f as usize, i, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn sources_are_found_by_the_input_fields_name() {
+        let draft = Draft {
+            row: 2,
+            input: StudentInput::default(),
+            class: None,
+            given: Vec::new(),
+            sources: vec![
+                (Source::Student("dob"), 4),
+                (Source::Guardian(0, "phone"), 8),
+                (Source::Guardian(1, "name"), 7),
+                (Source::Guardian(10, "alt_phone"), 9),
+            ],
+            problems: Vec::new(),
+        };
+        assert_eq!(draft.source("dob"), Some(4));
+        assert_eq!(draft.source("guardians[0].phone"), Some(8));
+        assert_eq!(draft.source("guardians[1].name"), Some(7));
+        assert_eq!(draft.source("guardians[10].alt_phone"), Some(9));
+        for missing in [
+            "admission_no",
+            "guardians[0].name",
+            "guardians[1].phone",
+            "guardians[1]",
+            "guardians[01].name",
+            "guardians[+1].name",
+            "guardians[].phone",
+            "guardians[0].phone.x",
+            "phone",
+        ] {
+            assert_eq!(draft.source(missing), None, "{missing}");
+        }
+    }
 }
