@@ -75,8 +75,12 @@ pub fn run(
             return Ok(not_committed(&plan, started));
         }
         let mut progress = reporter(ImportPhase::Saving, on_progress, cancel);
+        w.conn()
+            .pragma_update(None, "cache_size", -cache_kib(plan.ready.len()))?;
         write(w, device, book, options, plan, started, &mut progress)
     });
+    // Back to the usual page cache, whatever happened.
+    let _ = store.read(|c| Ok(c.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)?));
     match result {
         Err(e) if e.code == ErrorCode::Cancelled => Ok(ImportOutcome {
             committed: false,
@@ -91,6 +95,28 @@ pub fn run(
             file_problems: vec![e.message],
         }),
         other => other,
+    }
+}
+
+/// The most page cache an import takes, in KiB.
+const IMPORT_CACHE_MAX_KIB: i64 = 128 * 1024;
+
+/// Page cache an imported row's pages take (student, guardians, links, their outbox
+/// entries, the search index and the history: some 5 KiB), in KiB, with room to spare.
+const KIB_PER_ROW: i64 = 6;
+
+/// The page cache for an import of `rows` rows, in KiB: room for every page it writes when
+/// that fits in [`IMPORT_CACHE_MAX_KIB`], so none is spilled before the commit (a spilled
+/// page is encrypted, written and read back); the usual cache for a larger import, which
+/// would spill anyway (measured: a larger cache gains it nothing and costs its memory).
+fn cache_kib(rows: usize) -> i64 {
+    let want = i64::try_from(rows)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(KIB_PER_ROW);
+    if want > crate::store::CACHE_KIB && want <= IMPORT_CACHE_MAX_KIB {
+        want
+    } else {
+        crate::store::CACHE_KIB
     }
 }
 
