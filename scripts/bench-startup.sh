@@ -12,6 +12,10 @@
 # Usage: scripts/bench-startup.sh [FILE.deb]   (default: the newest .deb built by
 #        scripts/deb-smoke.sh or `tauri build --bundles deb`). Runs under Xvfb with a private
 #        keyring; ROLLBOOK_CLI may name the rollbook binary (else it is built, debug).
+#        BENCH_RUNS: starts per figure (5). BENCH_COMPARE=OTHER.deb: the same figures for
+#        another package (an earlier release) in the same run, its starts interleaved with
+#        this one's on the same data (one after the other, the order swapped each round), so
+#        both meet the same machine load; the differences are reported per round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root_dir=$(pwd)
@@ -49,6 +53,16 @@ trap cleanup EXIT
 
 dpkg-deb -x "$deb" "$work/root"
 bin="$work/root/usr/bin/rollbook-app"
+# The packages measured: this one ("new") and, with BENCH_COMPARE, the other ("old").
+labels=(new)
+bins=("$bin")
+if [ -n "${BENCH_COMPARE:-}" ]; then
+  [ -f "$BENCH_COMPARE" ] || { echo "BENCH_COMPARE=$BENCH_COMPARE is not a file" >&2; exit 1; }
+  dpkg-deb -x "$BENCH_COMPARE" "$work/old"
+  labels=(old new)
+  bins=("$work/old/usr/bin/rollbook-app" "$bin")
+  echo "comparing: old $BENCH_COMPARE, new $deb"
+fi
 num=$(( 300 + RANDOM % 100 ))
 Xvfb ":$num" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
@@ -58,14 +72,14 @@ export DISPLAY=":$num"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
-# Starts the app on $1 (data folder) and waits for its first screen: sets $took (ms) and
-# leaves the app running with its pid in $app_pid.
+# Starts the app (binary $2, else this package's) on $1 (data folder) and waits for its
+# first screen: sets $took (ms) and leaves the app running with its pid in $app_pid.
 app_pid=""
 took=0
 start_app() {
-  local data=$1 t0 line=""
+  local data=$1 exe=${2:-$bin} t0 line=""
   t0=$(now_ms)
-  ROLLBOOK_DATA_DIR="$data" "$bin" >"$work/app.out" 2>&1 &
+  ROLLBOOK_DATA_DIR="$data" "$exe" >"$work/app.out" 2>&1 &
   app_pid=$!
   pids+=("$app_pid")
   for _ in $(seq 6000); do
@@ -122,9 +136,11 @@ done
 echo "runs: ${base[*]} ms; median $(printf '%s\n' "${base[@]}" | median) ms"
 
 echo "==> Rollbook, first start on an empty folder (setup screen)"
-start_app "$work/fresh"
-stop_app
-echo "$took ms"
+for k in "${!bins[@]}"; do
+  start_app "$work/fresh-${labels[$k]}" "${bins[$k]}"
+  stop_app
+  echo "${labels[$k]}: $took ms"
+done
 
 echo "==> seeding 2,000 students (CLI import of a generated CSV)"
 data="$work/school"
@@ -144,15 +160,34 @@ awk 'BEGIN {
   || { cat "$work/import.log"; exit 1; }
 grep -iE 'inserted|committed' "$work/import.log" | head -2
 
-echo "==> Rollbook with 2,000 students, start to first screen ($runs runs)"
-times=()
+echo "==> Rollbook with 2,000 students, start to first screen ($runs runs each)"
+declare -A times=()
 for i in $(seq "$runs"); do
-  rm -f "$data"/logs/rollbook*.log
-  start_app "$data"
-  times+=("$took")
-  if [ "$i" -lt "$runs" ]; then stop_app; fi
+  order=("${!bins[@]}")
+  # Interleaved: the order swaps each round, so neither package always starts first.
+  if [ $(( i % 2 )) -eq 0 ] && [ "${#bins[@]}" -eq 2 ]; then order=(1 0); fi
+  for k in "${order[@]}"; do
+    rm -f "$data"/logs/rollbook*.log
+    start_app "$data" "${bins[$k]}"
+    times[$k]="${times[$k]:-} $took"
+    # The start-up timeline of this package's last start (where the time goes).
+    if [ "$i" -eq "$runs" ]; then
+      { grep -h 'start-up:\|first screen interactive' "$data"/logs/rollbook*.log || true; } \
+        | sed -e 's/^.*INFO [^ ]* /    /' -e "s/^ */    ${labels[$k]}: /" >&2
+    fi
+    stop_app
+  done
 done
-echo "runs: ${times[*]} ms; median $(printf '%s\n' "${times[@]}" | median) ms"
+for k in "${!bins[@]}"; do
+  echo "${labels[$k]}: runs:${times[$k]} ms; median $(printf '%s\n' ${times[$k]} | median) ms"
+done
+if [ "${#bins[@]}" -eq 2 ]; then
+  read -ra old_t <<<"${times[0]}"
+  read -ra new_t <<<"${times[1]}"
+  diffs=()
+  for j in "${!old_t[@]}"; do diffs+=($(( new_t[j] - old_t[j] ))); done
+  echo "new - old, round by round: ${diffs[*]} ms; median $(printf '%s\n' "${diffs[@]}" | median) ms"
+fi
 
 # Resident memory of process $1 and of it with every process it started (WebKit's web
 # content and network processes): PSS shares out the libraries they have in common, so the
@@ -171,9 +206,14 @@ memory() {
 }
 
 echo "==> memory at rest (10 s after the first screen, 2,000 students)"
-sleep 10
-memory "$app_pid"
-stop_app
+for k in "${!bins[@]}"; do
+  rm -f "$data"/logs/rollbook*.log
+  start_app "$data" "${bins[$k]}"
+  sleep 10
+  echo "${labels[$k]}:"
+  memory "$app_pid"
+  stop_app
+done
 
 echo "==> baseline memory: the bare WebKitGTK window, 10 s after its first frame"
 /usr/bin/python3 "$work/baseline.py" hold >/dev/null &

@@ -170,7 +170,7 @@ async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
 /// (what the start-up benchmark reads; support sees slow starts in the log).
 #[tauri::command]
 async fn first_screen_shown() -> Result<()> {
-    let ms = crate::STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+    let ms = crate::startup::ms();
     tracing::info!(ms, "first screen interactive");
     Ok(())
 }
@@ -220,12 +220,20 @@ async fn update_class(state: State<'_, AppState>, id: Id, input: ClassInput) -> 
     with_store(state, move |s| classes::update(s, id, &input)).await
 }
 
+/// The students a filter matches, in the list's order; with `limit`, the first rows only
+/// (the list's first screen: fewer rows to send and to draw).
 #[tauri::command]
 async fn list_students(
     state: State<'_, AppState>,
     filter: StudentFilter,
+    limit: Option<usize>,
 ) -> Result<Vec<StudentRow>> {
-    with_store(state, move |s| students::list(s, &filter)).await
+    with_store(state, move |s| {
+        let mut rows = students::list(s, &filter)?;
+        rows.truncate(limit.unwrap_or(usize::MAX));
+        Ok(rows)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use rollbook_core::import::Workbook;
@@ -13,6 +14,9 @@ pub struct AppState {
     /// a newer version). The window still opens and shows that error on every screen. A
     /// restore swaps it.
     store: RwLock<std::result::Result<Arc<Store>, Error>>,
+    /// The store being opened on a thread of its own at start-up, while the window comes up;
+    /// the first to need the store waits for it and puts it in `store`.
+    opening: Mutex<Option<JoinHandle<Result<Store>>>>,
     data_dir: Option<PathBuf>,
     pub imports: Arc<Imports>,
 }
@@ -35,16 +39,32 @@ pub struct CachedFile {
 }
 
 impl AppState {
+    /// Starts opening the store on a thread of its own (the keyring, the key, the checks),
+    /// so that it opens while the window and the web view start; the first command (or
+    /// thread) that needs the store waits for it.
     pub fn open(data_dir: Result<PathBuf>) -> Self {
         let dir = data_dir.as_ref().ok().cloned();
-        let store = data_dir.and_then(|dir| Store::open(&dir)).map(Arc::new);
-        if let Err(e) = &store {
-            tracing::error!(code = ?e.code, "store could not be opened: {}", e.message);
-        }
+        let opening = std::thread::spawn(move || {
+            let store = data_dir.and_then(|dir| Store::open(&dir));
+            crate::startup::step("store open");
+            store
+        });
         AppState {
-            store: RwLock::new(store),
+            store: RwLock::new(Err(Error::internal("the store has not opened yet"))),
+            opening: Mutex::new(Some(opening)),
             data_dir: dir,
             imports: Arc::default(),
+        }
+    }
+
+    /// Waits for the store opening in the background, if it still is, and keeps it.
+    fn wait_for_open(&self) {
+        let mut opening = self.opening.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(thread) = opening.take() {
+            let store = thread
+                .join()
+                .unwrap_or_else(|_| Err(Error::internal("opening the store stopped unexpectedly")));
+            *self.store.write().unwrap_or_else(|p| p.into_inner()) = opened(store);
         }
     }
 
@@ -55,6 +75,7 @@ impl AppState {
             .data_dir
             .clone()
             .ok_or_else(|| Error::internal("there is no data folder to open"))?;
+        self.wait_for_open();
         let mut slot = self.store.write().unwrap_or_else(|p| p.into_inner());
         if slot.is_ok() {
             return Ok(());
@@ -63,7 +84,9 @@ impl AppState {
         Ok(())
     }
 
+    /// The open store (waiting for it while it opens at start-up), or why it did not open.
     pub fn store(&self) -> Result<Arc<Store>> {
+        self.wait_for_open();
         self.store.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -115,5 +138,35 @@ impl AppState {
         let kept = kept?;
         slot.as_ref().map_err(Clone::clone)?;
         Ok(kept)
+    }
+}
+
+/// The store as the commands hold it; why it did not open is logged.
+fn opened(store: Result<Store>) -> std::result::Result<Arc<Store>, Error> {
+    if let Err(e) = &store {
+        tracing::error!(code = ?e.code, "store could not be opened: {}", e.message);
+    }
+    store.map(Arc::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_opened_in_the_background_is_waited_for_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(Ok(dir.path().to_path_buf()));
+        let first = state.store().expect("the store opens");
+        let again = state.store().unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "opened once");
+        assert!(rollbook_core::status::status(&first, "0").is_ok());
+
+        let failed = AppState::open(Err(Error::internal("no data folder")));
+        let Err(err) = failed.store() else {
+            panic!("a store opened without a data folder");
+        };
+        assert_eq!(err.message, "no data folder");
+        assert_eq!(failed.store().err().unwrap().message, "no data folder");
     }
 }

@@ -115,6 +115,42 @@ fn a_class_and_a_student_are_added_and_found_by_typing() {
     assert_eq!(classes[0]["student_count"], 1);
 }
 
+/// The student list's first screen: the first rows only, in the list's order; all without
+/// a limit.
+#[test]
+fn the_student_list_comes_first_rows_first() {
+    let h = app();
+    setup(&h);
+    for (adm, given, family) in [
+        ("A-3", "Zara", "Khan"),
+        ("A-1", "Aarav", "Iyer"),
+        ("A-2", "Diya", "Patel"),
+    ] {
+        call(
+            &h,
+            "create_student",
+            json!({ "input": {
+                "admission_no": adm, "given_name": given, "family_name": family, "dob": "",
+                "class_id": null, "status": "active", "admission_date": "", "guardians": []
+            }}),
+        )
+        .unwrap();
+    }
+    let names = |v: Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["family_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = call(&h, "list_students", json!({ "filter": {}, "limit": null })).unwrap();
+    assert_eq!(names(all), ["Iyer", "Khan", "Patel"]);
+    let first = call(&h, "list_students", json!({ "filter": {}, "limit": 2 })).unwrap();
+    assert_eq!(names(first), ["Iyer", "Khan"]);
+    let more = call(&h, "list_students", json!({ "filter": {}, "limit": 10 })).unwrap();
+    assert_eq!(names(more).len(), 3);
+}
+
 /// The roll call screen's calls: the roll, a save, a re-mark, the history; and a card scan
 /// that is refused with the code the check-in screen branches on.
 #[test]

@@ -1,4 +1,5 @@
 // What the whole app knows: the status from the shell and the school it serves.
+import { mark } from './first-screen';
 import { api, toAppError } from './ipc/commands';
 import type { AppError, AppStatus, DateOrder, SchoolProfile } from './ipc/types';
 import { clearSession, loadLockMinutes, loadSession } from './session.svelte';
@@ -32,12 +33,14 @@ export async function start(): Promise<void> {
   app.phase = 'loading';
   try {
     const status = await api.appStatus();
+    mark('status');
     app.status = status;
     app.school = status.school;
     app.failure = null;
     if (status.school) {
       // Who is signed in decides what shows first: the sign-in screen, or the app.
       await loadSession();
+      mark('session');
       void loadLockMinutes();
       void loadLogo();
     } else {

@@ -181,7 +181,9 @@ export const api = {
   createClass: (input: ClassInput) => invoke<Class>('create_class', { input }),
   updateClass: (id: Id, input: ClassInput) => invoke<Class>('update_class', { id, input }),
 
-  listStudents: (filter: StudentFilter) => invoke<StudentRow[]>('list_students', { filter }),
+  /** `limit`: the first rows only (the list's first screen); all without it. */
+  listStudents: (filter: StudentFilter, limit?: number) =>
+    invoke<StudentRow[]>('list_students', { filter, limit: limit ?? null }),
   getStudent: (id: Id) => invoke<StudentDetail>('get_student', { id }),
   createStudent: (input: StudentInput) => invoke<StudentDetail>('create_student', { input }),
   updateStudent: (id: Id, input: StudentInput) => invoke<StudentDetail>('update_student', { id, input }),
