@@ -92,21 +92,26 @@ fn is_valid(number: &phonenumber::PhoneNumber) -> bool {
 fn known_kind(meta: &Metadata, national: &str) -> bool {
     let d = meta.descriptors();
     matches(d.general(), national)
-        && [
-            d.mobile(),
-            d.fixed_line(),
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|kind| matches(kind, national))
+        && kinds(d)
+            .into_iter()
+            .flatten()
+            .any(|kind| matches(kind, national))
+}
+
+/// The patterns of each kind of number a region has (mobile first: the likeliest).
+fn kinds(d: &phonenumber::metadata::Descriptors) -> [Option<&Descriptor>; 10] {
+    [
+        d.mobile(),
+        d.fixed_line(),
+        d.premium_rate(),
+        d.toll_free(),
+        d.shared_cost(),
+        d.voip(),
+        d.personal_number(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
 }
 
 /// `Descriptor::is_match`: one of the kind's lengths, and its pattern matching from the start.
@@ -352,20 +357,8 @@ mod tests {
         let mut compared = 0;
         for meta in DATABASE.iter() {
             let d = meta.descriptors();
-            let kinds = [
-                Some(d.general()),
-                d.mobile(),
-                d.fixed_line(),
-                d.premium_rate(),
-                d.toll_free(),
-                d.shared_cost(),
-                d.voip(),
-                d.personal_number(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            for example in kinds.into_iter().flatten().filter_map(Descriptor::example) {
+            let all = std::iter::once(Some(d.general())).chain(kinds(d));
+            for example in all.flatten().filter_map(Descriptor::example) {
                 let short = &example[..example.len() - 1];
                 for (country, text) in [
                     (country::Id::from_str(meta.id()).ok(), example.to_owned()),
