@@ -18,11 +18,7 @@ pub(crate) fn read(bytes: &[u8], file_name: &str) -> Result<Sheet> {
         .map(|(stem, _)| stem)
         .unwrap_or(file_name)
         .to_owned();
-    let mut sheet = Sheet {
-        name,
-        rows: Vec::new(),
-        ignored_cells: 0,
-    };
+    let mut sheet = Sheet::named(name);
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| Error {
             code: ErrorCode::UnreadableFile,

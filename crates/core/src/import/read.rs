@@ -83,6 +83,15 @@ pub(crate) struct Sheet {
 }
 
 impl Sheet {
+    /// An empty sheet, filled by [`place`].
+    pub(crate) fn named(name: String) -> Sheet {
+        Sheet {
+            name,
+            rows: Vec::new(),
+            ignored_cells: 0,
+        }
+    }
+
     pub(crate) fn info(&self) -> SheetInfo {
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         SheetInfo {
@@ -334,26 +343,20 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
     let names = worksheet_names(book.sheets_metadata());
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let mut sheet = Sheet {
-            name: name.clone(),
-            rows: Vec::new(),
-            ignored_cells: 0,
-        };
-        let mut reader = book
-            .worksheet_cells_reader(&name)
-            .map_err(|e| refuse(format!("Sheet \"{name}\" could not be read: {e}")))?;
-        loop {
-            let next = reader
-                .next_cell()
-                .map_err(|e| refuse(format!("Sheet \"{name}\" could not be read: {e}")))?;
-            let Some(cell) = next else { break };
+        let mut sheet = Sheet::named(name.clone());
+        let unreadable = |e: calamine::XlsxError| unreadable(&name, e);
+        let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable)?;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
             let (row, col) = cell.get_position();
-            let value = from_data_ref(cell.get_value());
-            place(&mut sheet, row, col, value);
+            place(&mut sheet, row, col, from_data_ref(cell.get_value()));
         }
         sheets.push(sheet);
     }
     Ok(sheets)
+}
+
+fn unreadable(sheet: &str, e: impl std::fmt::Display) -> Error {
+    refuse(format!("Sheet \"{sheet}\" could not be read: {e}"))
 }
 
 /// An xlsb workbook, streamed cell by cell like an xlsx: calamine's whole-sheet read builds a
@@ -363,13 +366,8 @@ fn read_xlsb(mut book: calamine::Xlsb<Cursor<&[u8]>>) -> Result<Vec<Sheet>> {
     let names = worksheet_names(book.sheets_metadata());
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let mut sheet = Sheet {
-            name: name.clone(),
-            rows: Vec::new(),
-            ignored_cells: 0,
-        };
-        let unreadable =
-            |e: calamine::XlsbError| refuse(format!("Sheet \"{name}\" could not be read: {e}"));
+        let mut sheet = Sheet::named(name.clone());
+        let unreadable = |e: calamine::XlsbError| unreadable(&name, e);
         let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable)?;
         while let Some(cell) = reader.next_cell().map_err(unreadable)? {
             let (row, col) = cell.get_position();
@@ -386,12 +384,8 @@ fn read_ranges<RS: std::io::Read + std::io::Seek>(mut book: Sheets<RS>) -> Resul
     for name in names {
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| refuse(format!("Sheet \"{name}\" could not be read: {e}")))?;
-        let mut sheet = Sheet {
-            name: name.clone(),
-            rows: Vec::new(),
-            ignored_cells: 0,
-        };
+            .map_err(|e| unreadable(&name, e))?;
+        let mut sheet = Sheet::named(name.clone());
         let (row0, col0) = range.start().unwrap_or((0, 0));
         for (r, c, value) in range.used_cells() {
             let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
