@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combo, isInteractive, isTyping } from './keys';
+import { combo, isInteractive, isTyping, wrapTab } from './keys';
 
 const key = (k: string, extra: Partial<KeyboardEvent> = {}) =>
   ({ key: k, code: '', ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...extra }) as KeyboardEvent;
@@ -62,5 +62,19 @@ describe('isInteractive', () => {
     expect(isInteractive(el('BODY'))).toBe(false);
     expect(isInteractive(el('MAIN', { isContentEditable: false }))).toBe(false);
     expect(isInteractive(null)).toBe(false);
+  });
+});
+
+describe('wrapTab', () => {
+  const items = ['install', 'later'];
+  it('wraps at both ends and leaves the middle to the browser', () => {
+    expect(wrapTab(false, items, 'later', true)).toBe('install');
+    expect(wrapTab(true, items, 'install', true)).toBe('later');
+    expect(wrapTab(false, items, 'install', true)).toBeNull();
+    expect(wrapTab(true, items, 'later', true)).toBeNull();
+  });
+  it('brings a focus from outside the dialog back', () => {
+    expect(wrapTab(false, items, 'elsewhere', false)).toBe('outside');
+    expect(wrapTab(true, [], null, true)).toBe('outside');
   });
 });

@@ -39,3 +39,19 @@ export function isInteractive(el: EventTarget | null): boolean {
   const tag = (el as HTMLElement).tagName.toLowerCase();
   return ['a', 'button', 'input', 'select', 'textarea', 'summary'].includes(tag) || isTyping(el);
 }
+
+/**
+ * Where Tab (`back` false) or Shift+Tab (`back` true) takes the focus in a modal dialog
+ * whose focusable `items` are in order, so the focus never leaves it: `'outside'` when the
+ * focus is not in the dialog (or the dialog has nothing to focus), for the dialog to put it
+ * back where it starts; the first item after the last, the last before the first; `null`
+ * where the browser's own move stays inside.
+ */
+export function wrapTab<T>(back: boolean, items: readonly T[], active: unknown, inside: boolean): T | 'outside' | null {
+  if (!inside || items.length === 0) return 'outside';
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!back && active === last) return first;
+  if (back && active === first) return last;
+  return null;
+}
