@@ -149,7 +149,14 @@ pub(crate) fn waiting_count(conn: &Connection, w: &Waiting) -> Result<i64> {
         })?)
 }
 
-/// Notes that the cloud holds `device_id`'s entries up to `through` in the outbox's
+/// The identity `device_id`'s waiting run, if it is one of this database's identities.
+pub(crate) fn waiting_of(conn: &Connection, device_id: &str) -> Result<Option<Waiting>> {
+    Ok(waiting(conn)?
+        .into_iter()
+        .find(|w| w.device_id == device_id))
+}
+
+/// Notes that the cloud holds `device_id`'s entries up to `through` in that identity's own
 /// numbering (never moving the mark back, nor past the identity's last entry).
 pub(crate) fn acknowledge(
     conn: &Connection,
@@ -157,10 +164,7 @@ pub(crate) fn acknowledge(
     through: i64,
     now: &str,
 ) -> Result<()> {
-    let Some(w) = waiting(conn)?
-        .into_iter()
-        .find(|w| w.device_id == device_id)
-    else {
+    let Some(w) = waiting_of(conn, device_id)? else {
         return Ok(());
     };
     let last: Option<i64> = conn
@@ -170,7 +174,9 @@ pub(crate) fn acknowledge(
         .query_row(rusqlite::params![w.after, w.upto, w.device_id], |r| {
             r.get(0)
         })?;
-    let through = through.min(last.unwrap_or(w.after));
+    let through = through
+        .saturating_add(w.seq_base)
+        .min(last.unwrap_or(w.after));
     if through > w.after {
         conn.prepare_cached(
             "UPDATE device_identities SET acked_seq = ?2, acked_at = ?3 WHERE device_id = ?1",
@@ -178,6 +184,29 @@ pub(crate) fn acknowledge(
         .execute(rusqlite::params![device_id, through, now])?;
     }
     Ok(())
+}
+
+/// `w`'s waiting entries after `from` (in the outbox's numbering), oldest first, at most
+/// `limit`, each made by `read` from the row (seq, entry_id, record_type, record_id, op,
+/// payload, hlc, device_id, created_at, user_id, user_name).
+pub(crate) fn read_waiting<T>(
+    conn: &Connection,
+    w: &Waiting,
+    from: i64,
+    limit: usize,
+    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id,
+                created_at, user_id, user_name
+         FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3 ORDER BY seq LIMIT ?4",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(
+        rusqlite::params![from.max(w.after), w.upto, w.device_id, limit],
+        read,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Entries not yet acknowledged, oldest first, at most `limit`.
@@ -188,38 +217,22 @@ pub(super) fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry
         if left == 0 {
             break;
         }
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, entry_id, record_type, record_id, op, payload, hlc, device_id,
-                    created_at, user_id, user_name
-             FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3 ORDER BY seq LIMIT ?4",
-        )?;
-        let rows = stmt.query_map(
-            rusqlite::params![
-                w.after,
-                w.upto,
-                w.device_id,
-                i64::try_from(left).unwrap_or(i64::MAX)
-            ],
-            |r| {
-                let payload: String = r.get(5)?;
-                Ok(OutboxEntry {
-                    seq: r.get(0)?,
-                    entry_id: r.get(1)?,
-                    record_type: r.get(2)?,
-                    record_id: r.get(3)?,
-                    op: r.get(4)?,
-                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                    hlc: Hlc::from_raw(r.get(6)?),
-                    device_id: r.get(7)?,
-                    created_at: r.get(8)?,
-                    user_id: r.get(9)?,
-                    user_name: r.get(10)?,
-                })
-            },
-        )?;
-        for row in rows {
-            out.push(row?);
-        }
+        out.extend(read_waiting(conn, &w, w.after, left, |r| {
+            let payload: String = r.get(5)?;
+            Ok(OutboxEntry {
+                seq: r.get(0)?,
+                entry_id: r.get(1)?,
+                record_type: r.get(2)?,
+                record_id: r.get(3)?,
+                op: r.get(4)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                hlc: Hlc::from_raw(r.get(6)?),
+                device_id: r.get(7)?,
+                created_at: r.get(8)?,
+                user_id: r.get(9)?,
+                user_name: r.get(10)?,
+            })
+        })?);
     }
     Ok(out)
 }

@@ -291,40 +291,28 @@ pub fn outgoing_after(
     after: Option<i64>,
     limit: usize,
 ) -> Result<Vec<Entry>> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     store.read(|c| {
-        let Some(w) = outbox::waiting(c)?
-            .into_iter()
-            .find(|w| w.device_id == device_id)
-        else {
+        let Some(w) = outbox::waiting_of(c, device_id)? else {
             return Ok(Vec::new());
         };
-        let from = after.map_or(w.after, |a| w.after.max(a.saturating_add(w.seq_base)));
-        let mut stmt = c.prepare_cached(
-            "SELECT seq - ?4, entry_id, record_type, record_id, op, payload, hlc, device_id,
-                    created_at, user_id, user_name
-             FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3 ORDER BY seq LIMIT ?5",
-        )?;
-        let rows = stmt.query_map(
-            rusqlite::params![from, w.upto, w.device_id, w.seq_base, limit],
-            |r| {
-                let payload: String = r.get(5)?;
-                Ok(Entry {
-                    seq: r.get(0)?,
-                    entry_id: r.get(1)?,
-                    record_type: r.get(2)?,
-                    record_id: r.get(3)?,
-                    op: r.get(4)?,
-                    payload: Payload::from_json(payload).unwrap_or_else(|_| Payload::null()),
-                    hlc: r.get(6)?,
-                    device_id: r.get(7)?,
-                    created_at: r.get(8)?,
-                    user_id: r.get(9)?,
-                    user_name: r.get(10)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let from = after.map_or(w.after, |a| a.saturating_add(w.seq_base));
+        outbox::read_waiting(c, &w, from, limit, |r| {
+            let seq: i64 = r.get(0)?;
+            let payload: String = r.get(5)?;
+            Ok(Entry {
+                seq: seq - w.seq_base,
+                entry_id: r.get(1)?,
+                record_type: r.get(2)?,
+                record_id: r.get(3)?,
+                op: r.get(4)?,
+                payload: Payload::from_json(payload).unwrap_or_else(|_| Payload::null()),
+                hlc: r.get(6)?,
+                device_id: r.get(7)?,
+                created_at: r.get(8)?,
+                user_id: r.get(9)?,
+                user_name: r.get(10)?,
+            })
+        })
     })
 }
 
@@ -334,21 +322,8 @@ pub fn outgoing_after(
 pub fn acknowledge(store: &Store, device_id: &str, answer: &PushResponse) -> Result<()> {
     store.write(|w| {
         let conn = w.conn();
-        let base: i64 = conn
-            .query_row(
-                "SELECT seq_base FROM device_identities WHERE device_id = ?1",
-                [device_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
         let now = now_utc();
-        outbox::acknowledge(
-            conn,
-            device_id,
-            answer.acked_through.saturating_add(base),
-            &now,
-        )?;
+        outbox::acknowledge(conn, device_id, answer.acked_through, &now)?;
         for r in &answer.rejected {
             conn.execute(
                 "INSERT INTO sync_rejections (entry_id, seq, code, reason, rejected_at)
