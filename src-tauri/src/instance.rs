@@ -10,24 +10,14 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// The plugin: register it before any other, so a second launch stops before they start.
-/// None on Linux when the session bus address cannot be read (the plugin's 2.4 line, the
-/// newest for tauri 2.11, panics on such an address): Rollbook then runs unguarded, as
-/// before, and its keyring, also on that bus, tells the user what is wrong.
-pub fn plugin<R: Runtime>() -> Option<tauri::plugin::TauriPlugin<R>> {
-    #[cfg(target_os = "linux")]
-    if !bus_address_usable(std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref()) {
-        tracing::warn!("no single-instance guard: the D-Bus session bus address is not one");
-        return None;
-    }
-    Some(tauri_plugin_single_instance::init(|app, args, cwd| {
+/// Without a usable D-Bus session bus on Linux the plugin lets Rollbook run unguarded, and
+/// the keyring, on that same bus, tells the user what is wrong. A second launch's arguments
+/// travel as text: a file name that is not UTF-8 arrives altered, is not found, and the
+/// running window only comes forward.
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_single_instance::init(|app, args, cwd| {
         second_launch(app, args, cwd);
-    }))
-}
-
-/// Whether zbus can read the session bus address it is given (unset: it uses the default).
-#[cfg(target_os = "linux")]
-fn bus_address_usable(address: Option<&str>) -> bool {
-    address.is_none_or(|a| a.parse::<zbus::Address>().is_ok())
+    })
 }
 
 /// What a second launch asks of the running app: its window to the front, and the backup
@@ -57,18 +47,6 @@ mod tests {
 
     use super::*;
     use crate::opened::{EVENT, Opened};
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn an_unreadable_session_bus_address_leaves_the_guard_out() {
-        assert!(bus_address_usable(None), "unset: the default address");
-        assert!(bus_address_usable(Some("unix:path=/run/user/1000/bus")));
-        assert!(bus_address_usable(Some(
-            "unix:abstract=/tmp/dbus-x,guid=0123456789abcdef0123456789abcdef"
-        )));
-        assert!(!bus_address_usable(Some("garbage")));
-        assert!(!bus_address_usable(Some("")));
-    }
 
     #[test]
     fn a_second_launch_with_a_backup_hands_it_over_and_the_ui_is_told() {

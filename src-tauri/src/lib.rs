@@ -20,12 +20,9 @@ pub fn run() {
     startup::begin();
     let data_dir = rollbook_core::paths::data_dir(None);
     let _log_guard = data_dir.as_ref().ok().and_then(|d| logging::init(d));
-    let mut builder = tauri::Builder::default();
-    // First: a second launch hands its arguments over and exits in here.
-    if let Some(single_instance) = instance::plugin() {
-        builder = builder.plugin(single_instance);
-    }
-    let app = builder
+    let app = tauri::Builder::default()
+        // First: a second launch hands its arguments over and exits in here.
+        .plugin(instance::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(std::sync::Arc::new(busy::Busy::default()))

@@ -20,10 +20,17 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-/** Starts the app again as a file manager would, in `cwd`; resolves with its exit code. */
+/**
+ * Starts the app again as a file manager would, in `cwd`; resolves with its exit code.
+ * `args` is a list, or a shell script that ends by running the app as "$0" (for bytes a
+ * JavaScript string cannot carry).
+ */
 function launchAgain(args, cwd) {
+  const [program, argv] = typeof args === 'string'
+    ? ['/bin/sh', ['-c', args, process.env.ROLLBOOK_APP]]
+    : [process.env.ROLLBOOK_APP, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.ROLLBOOK_APP, args, {
+    const child = spawn(program, argv, {
       cwd,
       env: { ...process.env, ROLLBOOK_DATA_DIR: process.env.ROLLBOOK_E2E_DATA },
       stdio: 'ignore',
@@ -65,6 +72,17 @@ test('a backup opened while Rollbook runs is offered for restoring in the runnin
 
 test('starting Rollbook again with nothing to open only brings the window forward', async () => {
   assert.equal(await launchAgain([], tmpdir()), 0, 'the second launch exits at once');
+  await browser.pause(500);
+  assert.equal(await browser.$('[data-testid="opened-backup"]').isExisting(), false, 'nothing offered');
+  await shown(browser, '[data-testid="nav-students"]');
+});
+
+test('a file whose name is not UTF-8 does not stop the hand-over or the running window', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollbook-e2e-'));
+  // "backup-\xff.rbk": Linux allows any bytes but / in a name; the text the hand-over
+  // carries cannot hold this one, so it arrives altered and names no file.
+  const script = `name="$(printf 'backup-\\377.rbk')"; echo x > "$name"; exec "$0" "$name"`;
+  assert.equal(await launchAgain(script, dir), 0, 'the second launch exits at once');
   await browser.pause(500);
   assert.equal(await browser.$('[data-testid="opened-backup"]').isExisting(), false, 'nothing offered');
   await shown(browser, '[data-testid="nav-students"]');
