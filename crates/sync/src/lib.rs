@@ -116,27 +116,41 @@ fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
                 }
             }
         });
-        let mut applied = 0;
-        while let Ok(first) = arrived.recv() {
-            // The pages that arrived meanwhile go in the same transaction.
-            let mut pages = vec![first?];
-            let mut failed = None;
-            while pages.len() < PAGES_PER_COMMIT {
-                match arrived.try_recv() {
-                    Ok(Ok(page)) => pages.push(page),
-                    Ok(Err(e)) => {
-                        failed = Some(e);
-                        break;
+        let Ok(first) = arrived.recv() else {
+            return Ok(0);
+        };
+        let first = first?;
+        // More than one page to pull is a catch-up (a new PC, or one back after weeks).
+        let catch_up = first.more;
+        let apply_all = move || {
+            let mut applied = 0;
+            let mut next = Some(Ok(first));
+            while let Some(page) = next.take().or_else(|| arrived.recv().ok()) {
+                // The pages that arrived meanwhile go in the same transaction.
+                let mut pages = vec![page?];
+                let mut failed = None;
+                while pages.len() < PAGES_PER_COMMIT {
+                    match arrived.try_recv() {
+                        Ok(Ok(page)) => pages.push(page),
+                        Ok(Err(e)) => {
+                            failed = Some(e);
+                            break;
+                        }
+                        Err(_) => break,
                     }
-                    Err(_) => break,
+                }
+                applied += core_sync::apply_pages(store, &pages)? as i64;
+                if let Some(e) = failed {
+                    return Err(e);
                 }
             }
-            applied += core_sync::apply_pages(store, &pages)? as i64;
-            if let Some(e) = failed {
-                return Err(e);
-            }
+            Ok(applied)
+        };
+        if catch_up {
+            core_sync::catching_up(store, apply_all)
+        } else {
+            apply_all()
         }
-        Ok(applied)
     })
 }
 

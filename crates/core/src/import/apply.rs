@@ -75,12 +75,12 @@ pub fn run(
             return Ok(not_committed(&plan, started));
         }
         let mut progress = reporter(ImportPhase::Saving, on_progress, cancel);
-        w.conn()
-            .pragma_update(None, "cache_size", -cache_kib(plan.ready.len()))?;
+        let cache = cache_kib(plan.ready.len());
+        crate::store::set_cache(w.conn(), cache, crate::store::CHECKPOINT_PAGES)?;
         write(w, device, book, options, plan, started, &mut progress)
     });
     // Back to the usual page cache, whatever happened.
-    let _ = store.read(|c| Ok(c.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)?));
+    let _ = store.usual_cache();
     match result {
         Err(e) if e.code == ErrorCode::Cancelled => Ok(ImportOutcome {
             committed: false,

@@ -41,6 +41,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The page cache, in KiB.
 pub(crate) const CACHE_KIB: i64 = 32 * 1024;
 
+/// SQLite's default: the write-ahead log is folded into the database once it holds this
+/// many pages.
+pub(crate) const CHECKPOINT_PAGES: i64 = 1000;
+
 /// Prepared statements kept per connection. Writing a student touches some 20 distinct
 /// statements (the student, guardians, links, outbox, search index, import history); the
 /// default of 16 would evict them on every row of an import and parse each one again.
@@ -232,6 +236,25 @@ impl Store {
     pub fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
         self.read(|c| outbox::pending(c, limit))
     }
+
+    /// For work that spans many transactions and writes far more pages than usual (a sync
+    /// catch-up): a page cache of `cache_kib` and the log folded in every
+    /// `checkpoint_pages`, until [`Store::usual_cache`].
+    pub(crate) fn bulk_cache(&self, cache_kib: i64, checkpoint_pages: i64) -> Result<()> {
+        set_cache(&*self.lock()?, cache_kib, checkpoint_pages)
+    }
+
+    /// Back to the usual page cache (its extra pages are freed) and checkpoints.
+    pub(crate) fn usual_cache(&self) -> Result<()> {
+        set_cache(&*self.lock()?, CACHE_KIB, CHECKPOINT_PAGES)
+    }
+}
+
+/// The page cache (KiB) and how many pages of log are folded into the database at a time.
+pub(crate) fn set_cache(conn: &Connection, cache_kib: i64, checkpoint_pages: i64) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint_pages)?;
+    Ok(())
 }
 
 fn create_dir(data_dir: &Path) -> Result<()> {
@@ -313,7 +336,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // 32 MB of page cache (the default is 2 MB): an import or a sync page of thousands of
     // rows stays in memory until it commits, instead of spilling pages that SQLCipher must
     // encrypt, and read back and decrypt, over and over.
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    set_cache(conn, CACHE_KIB, CHECKPOINT_PAGES)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "trusted_schema", false)?;
     Ok(())

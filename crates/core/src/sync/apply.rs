@@ -18,18 +18,28 @@ use crate::store::Store;
 use crate::time::now_utc;
 use rollbook_protocol::{Entry, PullResponse, Pulled};
 
-/// The page cache while several pages are applied at once (a catch-up), in KiB. The marks'
-/// and the inbox's indexes are keyed by random ids, so every index page is written all over
-/// a catch-up: a school year's (400,000 entries) took 57 s with 128 MB, its pages read back
-/// and decrypted again and again, and 21 s with this. Memory goes back with the next
-/// ordinary sync.
-const BULK_CACHE_KIB: i64 = 512 * 1024;
+/// The page cache during a catch-up, in KiB. The marks' and the inbox's indexes are keyed
+/// by random ids, so every index page is written all over a catch-up: a school year's
+/// (400,000 entries) took 57 s with 128 MB, its pages read back and decrypted again and
+/// again, and 21 s with this. SQLite takes the pages as they are used, so a short catch-up
+/// takes little of it.
+const CATCH_UP_CACHE_KIB: i64 = 512 * 1024;
 
-/// SQLite's default: the log is copied into the database once it holds this many pages.
-const CHECKPOINT_PAGES: i64 = 1000;
+/// Pages of log folded into the database at a time during a catch-up (some 32 MB of log),
+/// so an index page changed by every commit is copied once for several.
+const CATCH_UP_CHECKPOINT_PAGES: i64 = 8192;
 
-/// The same while several pages are applied at once (some 32 MB of log).
-const BULK_CHECKPOINT_PAGES: i64 = 8192;
+/// Runs `catch_up` (pulling and applying many pages, in several transactions) with a page
+/// cache large enough for the indexes it writes all over, and fewer checkpoints; then puts
+/// the usual settings back, and the memory with them, whatever happened.
+pub fn catching_up<T>(store: &Store, catch_up: impl FnOnce() -> Result<T>) -> Result<T> {
+    store.bulk_cache(CATCH_UP_CACHE_KIB, CATCH_UP_CHECKPOINT_PAGES)?;
+    let out = catch_up();
+    let back = store.usual_cache();
+    let out = out?;
+    back?;
+    Ok(out)
+}
 
 /// Entries applied under one savepoint. A savepoint copies each page it first changes, so
 /// one per entry would copy the same pages over and over; a failure in a batch (rare) rolls
@@ -83,17 +93,6 @@ fn apply_in<'p>(
     let next_cursor = pages.iter().map(|p| p.next_cursor).max().unwrap_or(0);
     store.write(|w| {
         let conn = w.conn();
-        // Several pages at once is a catch-up (a bootstrap): a larger page cache keeps the
-        // indexes it writes all over in memory. One page is the usual sync: back to normal.
-        // Likewise the write-ahead log is copied into the database less often, so an index
-        // page changed by every commit is copied once for several.
-        let (cache, checkpoint) = if pages.len() > 1 {
-            (BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES)
-        } else {
-            (crate::store::CACHE_KIB, CHECKPOINT_PAGES)
-        };
-        conn.pragma_update(None, "cache_size", -cache)?;
-        conn.pragma_update(None, "wal_autocheckpoint", checkpoint)?;
         let former = former_identities(conn, &own)?;
         let mut todo: Vec<&Pulled> = Vec::with_capacity(size);
         let mut seen: HashSet<&str> = HashSet::with_capacity(size);

@@ -15,7 +15,7 @@ mod replica;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-pub use apply::{apply_pages, apply_pulled, retry_parked};
+pub use apply::{apply_pages, apply_pulled, catching_up, retry_parked};
 use rollbook_protocol::{Entry, Payload, PushResponse};
 
 use crate::error::{Error, ErrorCode, Result};

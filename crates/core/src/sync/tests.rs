@@ -1587,3 +1587,30 @@ fn a_late_fine_posted_on_two_pcs_offline_is_owed_once() {
         assert_eq!(f.total_due, f.balance);
     }
 }
+
+/// A catch-up takes a large page cache for its many pages, and gives the memory back when
+/// it ends, whether it ended well or not.
+#[test]
+fn a_catch_up_gives_its_memory_back_however_it_ends() {
+    let (_dir, store) = new_store();
+    let cache_kib = |s: &Store| {
+        s.read(|c| Ok(c.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0))?))
+            .unwrap()
+            .abs()
+    };
+    let usual = crate::store::CACHE_KIB;
+    assert_eq!(cache_kib(&store), usual);
+
+    let during = super::catching_up(&store, || Ok(cache_kib(&store))).unwrap();
+    assert!(during >= 16 * usual, "a catch-up's cache: {during} KiB");
+    assert_eq!(cache_kib(&store), usual, "back once it is done");
+
+    let failed: crate::error::Result<()> = super::catching_up(&store, || {
+        Err(crate::error::Error::new(
+            ErrorCode::Offline,
+            "The cloud stopped answering.",
+        ))
+    });
+    assert_eq!(failed.unwrap_err().code, ErrorCode::Offline, "its error");
+    assert_eq!(cache_kib(&store), usual, "back after a failed catch-up too");
+}
