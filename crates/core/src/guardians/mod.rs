@@ -94,6 +94,21 @@ pub struct GuardianInput {
     pub whatsapp_consent: bool,
 }
 
+impl From<&Guardian> for GuardianInput {
+    /// The guardian's lines of the student form, as stored.
+    fn from(g: &Guardian) -> Self {
+        GuardianInput {
+            id: Some(g.id),
+            name: g.name.clone(),
+            relation: g.relation,
+            phone: g.phone.clone().unwrap_or_default(),
+            alt_phone: g.alt_phone.clone().unwrap_or_default(),
+            email: g.email.clone().unwrap_or_default(),
+            whatsapp_consent: g.whatsapp_consent,
+        }
+    }
+}
+
 impl Default for GuardianInput {
     fn default() -> Self {
         GuardianInput {

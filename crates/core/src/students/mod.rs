@@ -147,6 +147,28 @@ pub struct StudentDetail {
     pub has_photo: bool,
 }
 
+impl From<&StudentDetail> for StudentInput {
+    /// The form filled in from the student as stored: saved unchanged, it changes nothing.
+    fn from(d: &StudentDetail) -> Self {
+        let s = &d.student;
+        StudentInput {
+            admission_no: s.admission_no.clone(),
+            given_name: s.given_name.clone(),
+            family_name: s.family_name.clone(),
+            dob: s.dob.map(|x| x.to_string()).unwrap_or_default(),
+            gender: s.gender,
+            class_id: s.class_id,
+            status: s.status,
+            admission_date: s.admission_date.map(|x| x.to_string()).unwrap_or_default(),
+            guardians: d
+                .guardians
+                .iter()
+                .map(|g| GuardianInput::from(&g.guardian))
+                .collect(),
+        }
+    }
+}
+
 /// A line of the student list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

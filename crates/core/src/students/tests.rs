@@ -235,10 +235,24 @@ fn saving_an_unchanged_student_writes_nothing() {
     set_up_school(&store);
     let mut input = student("A1", "Aarav", "Sharma", None);
     input.guardians = vec![guardian("Rakesh Sharma", "9876543210")];
+    input.dob = "2015-04-03".into();
+    input.admission_date = "2021-06-01".into();
+    input.guardians[0].email = "rakesh@example.com".into();
     let d = create(&store, &input).unwrap();
     input.guardians[0].id = Some(d.guardians[0].guardian.id);
     let before = store.pending_outbox(1000).unwrap().len();
     update(&store, d.student.id, &input).unwrap();
+    assert_eq!(store.pending_outbox(1000).unwrap().len(), before);
+
+    // The form filled in from the stored student is the form that made it.
+    let filled = StudentInput::from(&get(&store, d.student.id).unwrap());
+    assert_eq!(
+        filled.guardians[0].phone, "+919876543210",
+        "stored as E.164"
+    );
+    input.guardians[0].phone = filled.guardians[0].phone.clone();
+    assert_eq!(filled, input);
+    update(&store, d.student.id, &filled).unwrap();
     assert_eq!(store.pending_outbox(1000).unwrap().len(), before);
 }
 

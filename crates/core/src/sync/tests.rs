@@ -31,7 +31,7 @@ use crate::school;
 use crate::search;
 use crate::staff::{self, StaffInput};
 use crate::store::{RecordType, Store};
-use crate::students::{self, Gender, StudentDetail, StudentFilter, StudentInput};
+use crate::students::{self, Gender, StudentFilter, StudentInput};
 use crate::testing::{class_with_students, new_store, set_up_school};
 use crate::users::{self, Actor, Role, Session, UserInput};
 use crate::years::{self, TermInput, YearInput};
@@ -234,36 +234,8 @@ fn tuition(d: &Store, class: Id, line: StructureInput) -> (Id, Id) {
     (term1, head)
 }
 
-/// The student form filled in from the student as they are.
-fn input_of(d: &StudentDetail) -> StudentInput {
-    let s = &d.student;
-    StudentInput {
-        admission_no: s.admission_no.clone(),
-        given_name: s.given_name.clone(),
-        family_name: s.family_name.clone(),
-        dob: s.dob.map(|x| x.to_string()).unwrap_or_default(),
-        gender: s.gender,
-        class_id: s.class_id,
-        status: s.status,
-        admission_date: s.admission_date.map(|x| x.to_string()).unwrap_or_default(),
-        guardians: d
-            .guardians
-            .iter()
-            .map(|g| GuardianInput {
-                id: Some(g.guardian.id),
-                name: g.guardian.name.clone(),
-                relation: g.guardian.relation,
-                phone: g.guardian.phone.clone().unwrap_or_default(),
-                alt_phone: g.guardian.alt_phone.clone().unwrap_or_default(),
-                email: g.guardian.email.clone().unwrap_or_default(),
-                whatsapp_consent: g.guardian.whatsapp_consent,
-            })
-            .collect(),
-    }
-}
-
 fn edit_student(store: &Store, id: Id, change: impl FnOnce(&mut StudentInput)) {
-    let mut input = input_of(&students::get(store, id).unwrap());
+    let mut input = StudentInput::from(&students::get(store, id).unwrap());
     change(&mut input);
     students::update(store, id, &input).unwrap();
 }

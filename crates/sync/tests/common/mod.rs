@@ -824,31 +824,7 @@ pub fn admit_many(store: &Store, class: Id, prefix: &str, n: usize) -> Vec<Id> {
 
 /// The student form filled in from the student as stored on `store`.
 pub fn input_of(store: &Store, id: Id) -> StudentInput {
-    let d = students::get(store, id).unwrap();
-    let s = &d.student;
-    StudentInput {
-        admission_no: s.admission_no.clone(),
-        given_name: s.given_name.clone(),
-        family_name: s.family_name.clone(),
-        dob: s.dob.map(|x| x.to_string()).unwrap_or_default(),
-        gender: s.gender,
-        class_id: s.class_id,
-        status: s.status,
-        admission_date: s.admission_date.map(|x| x.to_string()).unwrap_or_default(),
-        guardians: d
-            .guardians
-            .iter()
-            .map(|g| GuardianInput {
-                id: Some(g.guardian.id),
-                name: g.guardian.name.clone(),
-                relation: g.guardian.relation,
-                phone: g.guardian.phone.clone().unwrap_or_default(),
-                alt_phone: g.guardian.alt_phone.clone().unwrap_or_default(),
-                email: g.guardian.email.clone().unwrap_or_default(),
-                whatsapp_consent: g.guardian.whatsapp_consent,
-            })
-            .collect(),
-    }
+    StudentInput::from(&students::get(store, id).unwrap())
 }
 
 pub fn edit_student(store: &Store, id: Id, change: impl FnOnce(&mut StudentInput)) {
