@@ -228,12 +228,7 @@ async fn list_students(
     filter: StudentFilter,
     limit: Option<usize>,
 ) -> Result<Vec<StudentRow>> {
-    with_store(state, move |s| {
-        let mut rows = students::list(s, &filter)?;
-        rows.truncate(limit.unwrap_or(usize::MAX));
-        Ok(rows)
-    })
-    .await
+    with_store(state, move |s| students::list_up_to(s, &filter, limit)).await
 }
 
 #[tauri::command]

@@ -511,7 +511,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
 
 /// Students in class then name order, with their primary guardian.
 pub fn list(store: &Store, filter: &StudentFilter) -> Result<Vec<StudentRow>> {
+    list_up_to(store, filter, None)
+}
+
+/// The first `limit` students of [`list`], in its order (all of them with `None`): the
+/// student list's first screen asks for a screenful, read from the database and sent alone.
+pub fn list_up_to(
+    store: &Store,
+    filter: &StudentFilter,
+    limit: Option<usize>,
+) -> Result<Vec<StudentRow>> {
     store.require(Permission::ViewStudents)?;
+    // SQLite reads a negative LIMIT as none.
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     store.read(|c| {
         let mut stmt = c.prepare(
             "SELECT s.id, s.admission_no, s.given_name, s.family_name, s.class_id, c.name, s.status, s.dob, s.gender,
@@ -521,9 +533,13 @@ pub fn list(store: &Store, filter: &StudentFilter) -> Result<Vec<StudentRow>> {
              LEFT JOIN student_guardians l ON l.student_id = s.id AND l.is_primary = 1
              LEFT JOIN guardians g ON g.id = l.guardian_id
              WHERE (?1 IS NULL OR s.class_id = ?1) AND (?2 IS NULL OR s.status = ?2)
-             ORDER BY c.name IS NULL, c.name, s.fold_family, s.fold_given, s.admission_no",
+             ORDER BY c.name IS NULL, c.name, s.fold_family, s.fold_given, s.admission_no
+             LIMIT ?3",
         )?;
-        let rows = stmt.query_map((filter.class_id, filter.status.map(StudentStatus::as_str)), row_from)?;
+        let rows = stmt.query_map(
+            (filter.class_id, filter.status.map(StudentStatus::as_str), limit),
+            row_from,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     })
 }

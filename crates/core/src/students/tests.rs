@@ -323,3 +323,27 @@ fn many_students_are_added_all_or_nothing() {
         "nothing from the refused batches"
     );
 }
+
+#[test]
+fn the_first_rows_of_the_list_are_its_first_rows_in_order() {
+    let (_dir, store) = new_store();
+    set_up_school(&store);
+    for (adm, given, family) in [
+        ("A3", "Zara", "Khan"),
+        ("A1", "Aarav", "Iyer"),
+        ("A2", "Diya", "Patel"),
+    ] {
+        create(&store, &student(adm, given, family, None)).unwrap();
+    }
+    let names = |limit| -> Vec<String> {
+        list_up_to(&store, &StudentFilter::default(), limit)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.family_name)
+            .collect()
+    };
+    assert_eq!(names(None), ["Iyer", "Khan", "Patel"]);
+    assert_eq!(names(Some(2)), ["Iyer", "Khan"]);
+    assert_eq!(names(Some(10)), ["Iyer", "Khan", "Patel"]);
+    assert_eq!(names(Some(0)), Vec::<String>::new());
+}
