@@ -119,12 +119,11 @@ fn pull_all(store: &Store, client: &Client, cursor: i64) -> Result<i64> {
         let Ok(first) = arrived.recv() else {
             return Ok(0);
         };
-        let first = first?;
         // More than one page to pull is a catch-up (a new PC, or one back after weeks).
-        let catch_up = first.more;
+        let catch_up = first.as_ref().is_ok_and(|page| page.more);
         let apply_all = move || {
             let mut applied = 0;
-            let mut next = Some(Ok(first));
+            let mut next = Some(first);
             while let Some(page) = next.take().or_else(|| arrived.recv().ok()) {
                 // The pages that arrived meanwhile go in the same transaction.
                 let mut pages = vec![page?];

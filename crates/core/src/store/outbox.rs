@@ -138,15 +138,20 @@ pub(crate) fn waiting(conn: &Connection) -> Result<Vec<Waiting>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many of `w`'s entries wait.
-pub(crate) fn waiting_count(conn: &Connection, w: &Waiting) -> Result<i64> {
+/// How many of `w`'s entries wait, and the last of them (in the outbox's numbering).
+fn waiting_extent(conn: &Connection, w: &Waiting) -> Result<(i64, Option<i64>)> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3",
+            "SELECT count(*), max(seq) FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3",
         )?
         .query_row(rusqlite::params![w.after, w.upto, w.device_id], |r| {
-            r.get(0)
+            Ok((r.get(0)?, r.get(1)?))
         })?)
+}
+
+/// How many of `w`'s entries wait.
+pub(crate) fn waiting_count(conn: &Connection, w: &Waiting) -> Result<i64> {
+    Ok(waiting_extent(conn, w)?.0)
 }
 
 /// The identity `device_id`'s waiting run, if it is one of this database's identities.
@@ -167,13 +172,7 @@ pub(crate) fn acknowledge(
     let Some(w) = waiting_of(conn, device_id)? else {
         return Ok(());
     };
-    let last: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max(seq) FROM outbox WHERE seq > ?1 AND seq <= ?2 AND device_id = ?3",
-        )?
-        .query_row(rusqlite::params![w.after, w.upto, w.device_id], |r| {
-            r.get(0)
-        })?;
+    let (_, last) = waiting_extent(conn, &w)?;
     let through = through
         .saturating_add(w.seq_base)
         .min(last.unwrap_or(w.after));
